@@ -1,0 +1,151 @@
+namespace CrowdLabel.Core.Domain;
+
+/// <summary>A labeling job's definition: label schema, instructions, price and quality rules.</summary>
+public class Project : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public TaskType TaskType { get; set; } = TaskType.SingleChoice;
+
+    /// <summary>Bumped when labels or task type change after a batch was published.</summary>
+    public int Version { get; set; } = 1;
+
+    /// <summary>Markdown, rendered sanitized.</summary>
+    public string Instructions { get; set; } = "";
+
+    public long PricePerAssignmentMinor { get; set; }
+
+    public string Currency { get; set; } = "USD";
+
+    public int BaseRedundancy { get; set; } = 3;
+
+    public int MaxRedundancy { get; set; } = 5;
+
+    public double ConfidenceTarget { get; set; } = 0.95;
+
+    public double GoldRatio { get; set; } = 0.1;
+
+    public double MinWorkerGoldAccuracy { get; set; } = 0.7;
+
+    public ProjectVisibility Visibility { get; set; } = ProjectVisibility.Public;
+
+    public int LeaseMinutes { get; set; } = 10;
+
+    public int AutoApprovalHours { get; set; } = 72;
+
+    public DateTime CreatedAt { get; set; }
+
+    public List<ProjectLabel> Labels { get; set; } = [];
+}
+
+/// <summary>One label of a project's schema, in display order.</summary>
+public class ProjectLabel : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ProjectId { get; set; }
+
+    public int ProjectVersion { get; set; } = 1;
+
+    public int Ordinal { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Optional keyboard shortcut (one character).</summary>
+    public string? Key { get; set; }
+
+    public string? Description { get; set; }
+}
+
+/// <summary>The shape of an answer; only single choice is implemented so far.</summary>
+public enum TaskType
+{
+    SingleChoice = 1,
+    MultiLabel = 2,
+    BoundingBoxes = 3,
+    TextSpans = 4,
+    FreeText = 5,
+}
+
+/// <summary>Who may work on a project's batches.</summary>
+public enum ProjectVisibility
+{
+    Public = 1,
+    PrivateWorkforce = 2,
+}
+
+/// <summary>A set of items uploaded together and published as one unit of work.</summary>
+public class Batch : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ProjectId { get; set; }
+
+    public int ProjectVersion { get; set; } = 1;
+
+    public string Name { get; set; } = "";
+
+    public BatchStatus Status { get; set; } = BatchStatus.Draft;
+
+    public int ItemCount { get; set; }
+
+    public int GoldCount { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? PublishedAt { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+}
+
+/// <summary>Where a batch is in its life.</summary>
+public enum BatchStatus
+{
+    Draft = 1,
+    Published = 2,
+    Paused = 3,
+    Completed = 4,
+    Cancelled = 5,
+}
+
+/// <summary>One thing to label: the uploaded fields as JSON, and a gold answer when known.</summary>
+public class Item : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid BatchId { get; set; }
+
+    /// <summary>Position in the uploaded file, from 1.</summary>
+    public int RowNumber { get; set; }
+
+    /// <summary>The requester's own id, unique within the batch.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>All uploaded fields as a JSON object of strings.</summary>
+    public string Data { get; set; } = "{}";
+
+    public string? GoldLabel { get; set; }
+
+    public ItemStatus Status { get; set; } = ItemStatus.Open;
+
+    public int RedundancyTarget { get; set; }
+}
+
+/// <summary>Where an item is in consensus.</summary>
+public enum ItemStatus
+{
+    Open = 1,
+    Done = 2,
+    Disputed = 3,
+    Resolved = 4,
+}

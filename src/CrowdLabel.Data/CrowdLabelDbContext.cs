@@ -1,0 +1,115 @@
+using System.Linq.Expressions;
+using CrowdLabel.Core;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CrowdLabel.Data;
+
+/// <summary>
+/// The one EF Core context: Identity's tables plus the domain's. Tenancy is enforced twice: a named query
+/// filter hides other tenants' rows from every query, and SaveChanges refuses to write a tenant-owned row
+/// whose tenant is not the current one.
+/// </summary>
+public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, ITenantContext tenant)
+    : IdentityDbContext<AppUser, AppRole, Guid>(options), ICrowdLabelDb, IDataProtectionKeyContext
+{
+    // Read by the query filter at query time, so each query sees the tenant of this context's scope.
+    /// <summary>The tenant this context reads and writes; the query filter reads it anew for every query.</summary>
+    public Guid? CurrentTenantId => tenant.TenantId;
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<WorkerProfile> WorkerProfiles => Set<WorkerProfile>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ProjectLabel> ProjectLabels => Set<ProjectLabel>();
+
+    public DbSet<Batch> Batches => Set<Batch>();
+
+    public DbSet<Item> Items => Set<Item>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CrowdLabelDbContext).Assembly);
+
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
+        {
+            builder.Entity(entity.ClrType).HasQueryFilter(TenantAccess.FilterName, TenantFilter(entity.ClrType));
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // All times are UTC; providers that drop DateTime.Kind (SQLite, SQL Server) get it back on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardTenantWrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardTenantWrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardTenantWrites()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var rowTenant = entry.State == EntityState.Added ? entry.Entity.TenantId : OriginalTenant(entry);
+            if (CurrentTenantId is not { } current)
+            {
+                throw new TenantWriteException($"Refusing to write {entry.Metadata.ClrType.Name}: no tenant is current.");
+            }
+
+            if (rowTenant != current || entry.Entity.TenantId != current)
+            {
+                throw new TenantWriteException($"Refusing to write {entry.Metadata.ClrType.Name} of another tenant.");
+            }
+        }
+    }
+
+    private static Guid OriginalTenant(EntityEntry<ITenantOwned> entry) =>
+        entry.OriginalValues.GetValue<Guid>(nameof(ITenantOwned.TenantId));
+
+    private LambdaExpression TenantFilter(Type entityType)
+    {
+        // e => e.TenantId == this.CurrentTenantId, with "this" captured so EF parameterizes it per query.
+        var parameter = Expression.Parameter(entityType, "e");
+        var rowTenant = Expression.Convert(Expression.Property(parameter, nameof(ITenantOwned.TenantId)), typeof(Guid?));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentTenantId));
+        return Expression.Lambda(Expression.Equal(rowTenant, current), parameter);
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>Thrown when code tries to write a tenant-owned row outside its tenant: always a bug, never user error.</summary>
+public sealed class TenantWriteException(string message) : InvalidOperationException(message);

@@ -1,0 +1,31 @@
+using CrowdLabel.Core;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Data;
+
+/// <summary>Registers the database: provider from configuration, the context, and Data Protection keys kept in it.</summary>
+public static class DataServices
+{
+    public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        var options = DatabaseOptions.FromConfiguration(configuration, dataFolder);
+        services.AddSingleton(options);
+        services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options));
+        services.AddScoped<ICrowdLabelDb>(sp => sp.GetRequiredService<CrowdLabelDbContext>());
+        services.AddScoped<DatabaseMigrator>();
+        services.AddDataProtection().SetApplicationName("CrowdLabel").PersistKeysToDbContext<CrowdLabelDbContext>();
+        return services;
+    }
+
+    /// <summary>Points a context at the configured provider and that provider's migrations assembly.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options) => options.Provider switch
+    {
+        DatabaseProvider.Sqlite => builder.UseSqlite(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
+        DatabaseProvider.Postgres => builder.UseNpgsql(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
+        DatabaseProvider.SqlServer => builder.UseSqlServer(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
+        _ => throw new DatabaseConfigurationException($"Unknown provider {options.Provider}."),
+    };
+}
