@@ -1,0 +1,40 @@
+using CrowdLabel.Data;
+using CrowdLabel.Data.Seeding;
+
+namespace CrowdLabel.Web.Infrastructure;
+
+/// <summary>What runs before the site takes requests: migrations (when configured) and the demo seed.</summary>
+public static class StartupTasks
+{
+    /// <summary>The explicit "migrate" command, for PostgreSQL and SQL Server deployments.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        app.Logger.LogInformation("Migrated the {Provider} database.", options.Provider);
+    }
+
+    /// <summary>Migrates when configured (always for the embedded SQLite default), then seeds the demo when asked.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<DatabaseOptions>();
+        if (options.MigrateOnStart)
+        {
+            await app.MigrateDatabaseAsync();
+        }
+
+        // The demo seed runs in Development unless turned off, and anywhere it is turned on.
+        if (!app.Configuration.GetValue("Database:SeedDemo", app.Environment.IsDevelopment()))
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync();
+        var accounts = string.Join(Environment.NewLine, DemoSeed.Accounts.Select(a => $"  {a.Role,-32} {a.Email,-26} {a.Password}"));
+        app.Logger.LogInformation(
+            "{State} demo tenant \"{Slug}\". Sign in with:{NewLine}{Accounts}{NewLine}  Tenant API key: {ApiKey}",
+            seeded ? "Seeded the" : "Using the existing", DemoSeed.TenantSlug, Environment.NewLine, accounts, Environment.NewLine, DemoSeed.ApiKey);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Threading.RateLimiting;
+using CrowdLabel.Core;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Data;
+using CrowdLabel.Data.Seeding;
+using CrowdLabel.Web.Apis;
+using Microsoft.AspNetCore.Identity;
+
+namespace CrowdLabel.Web.Infrastructure;
+
+/// <summary>The site's composition root: one call per concern.</summary>
+public static class WebServices
+{
+    public const string LoginRateLimit = "login";
+
+    public static WebApplicationBuilder AddCrowdLabelWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var dataFolder = builder.Configuration["DataFolder"] ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data");
+        services.AddCrowdLabelCore();
+        services.AddCrowdLabelData(builder.Configuration, dataFolder);
+        services.AddScoped<DemoSeed>();
+        services.AddCrowdLabelIdentity();
+        services.AddCrowdLabelPages();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.AddHealthChecks().AddDbContextCheck<CrowdLabelDbContext>("database");
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    private static void AddCrowdLabelIdentity(this IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, AppRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireUppercase = true;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<CrowdLabelDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.AccessDeniedPath = "/account/access-denied";
+            options.Cookie.Name = "crowdlabel";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            // API calls answer 401/403 instead of redirecting to the sign-in page.
+            options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthentication().AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Worker, p => p.RequireRole(Roles.Worker))
+            .AddPolicy(Policies.TenantApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static void AddCrowdLabelPages(this IServiceCollection services)
+    {
+        services.AddRazorPages(options =>
+        {
+            // Tenant pages live under /t/{slug}/...: Pages/Requester/X is served at /t/{slug}/X.
+            options.Conventions.AddFolderRouteModelConvention("/Requester", TenantRoutes.Prefix("Requester", "t/{slug}"));
+            options.Conventions.AddFolderRouteModelConvention("/Review", TenantRoutes.Prefix("Review", "t/{slug}/review"));
+            options.Conventions.AuthorizeFolder("/Requester");
+            options.Conventions.AuthorizeFolder("/Review");
+            options.Conventions.AuthorizeFolder("/Invitations");
+            options.Conventions.AuthorizeFolder("/Work", Policies.Worker);
+            options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+        });
+        services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+    }
+
+    public static WebApplication UseCrowdLabelWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+        }
+
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<TenantResolutionMiddleware>();
+        app.MapHealthChecks("/health");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapRazorPages();
+        app.MapProjectsApi();
+        return app;
+    }
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    public const string Admin = "Admin";
+    public const string Worker = "Worker";
+    public const string TenantApi = "TenantApi";
+}

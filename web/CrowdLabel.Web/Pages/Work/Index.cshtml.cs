@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using CrowdLabel.Core;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrowdLabel.Web.Pages.Work;
+
+public sealed class IndexModel(ICrowdLabelDb db) : PageModel
+{
+    public string DisplayName { get; private set; } = "";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var userId = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        DisplayName = await db.WorkerProfiles.Where(w => w.UserId == userId).Select(w => w.DisplayName).FirstOrDefaultAsync(cancellationToken)
+                      ?? User.Identity?.Name ?? "";
+    }
+}
