@@ -41,20 +41,18 @@ public sealed class RegisterInputValidator : AbstractValidator<RegisterInput>
         {
             RuleFor(x => x.OrganizationName).NotEmpty().WithMessage("Enter your organization's name.")
                 .MaximumLength(100);
-            RuleFor(x => x.OrganizationSlug).SetValidator(new SlugValidator());
+            RuleFor(x => x.OrganizationSlug).ValidSlug();
         });
     }
 }
 
-/// <summary>A tenant slug's shape: see <see cref="Slugs"/>.</summary>
-public sealed class SlugValidator : AbstractValidator<string?>
+/// <summary>A tenant slug's shape (see <see cref="Slugs"/>), as a rule any validator can use.</summary>
+public static class SlugRules
 {
-    public SlugValidator()
-    {
-        RuleFor(x => x).NotEmpty().WithMessage("Enter a short URL name for the organization, like acme-labs.")
-            .Must(Slugs.IsValid).When(x => !string.IsNullOrEmpty(x))
+    public static IRuleBuilderOptions<T, string?> ValidSlug<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("Enter a short URL name for the organization, like acme-labs.")
+            .Must(x => string.IsNullOrEmpty(x) || Slugs.IsValid(x))
             .WithMessage($"Use {Slugs.MinLength} to {Slugs.MaxLength} lower-case letters, digits and single hyphens, starting and ending with a letter or digit (like acme-labs).")
-            .Must(x => !Slugs.Reserved.Contains(x!)).When(x => Slugs.IsValid(x))
+            .Must(x => !Slugs.IsValid(x) || !Slugs.Reserved.Contains(x!))
             .WithMessage("That name is reserved by the site; choose another.");
-    }
 }

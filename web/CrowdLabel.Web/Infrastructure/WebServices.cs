@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using CrowdLabel.Core;
+using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
@@ -37,18 +38,7 @@ public static class WebServices
 
     private static void AddCrowdLabelIdentity(this IServiceCollection services)
     {
-        services.AddIdentity<AppUser, AppRole>(options =>
-            {
-                options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
-                options.Password.RequireDigit = true;
-                options.Password.RequireLowercase = true;
-                options.Password.RequireUppercase = true;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
+        services.AddIdentity<AppUser, AppRole>(IdentitySettings.Apply)
             .AddEntityFrameworkStores<CrowdLabelDbContext>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(options =>

@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Web.Infrastructure;
 using FluentValidation;
@@ -51,7 +52,7 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
         var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            ModelState.AddModelError("", "This account is locked after too many wrong passwords. Try again in 15 minutes.");
+            ModelState.AddModelError("", $"This account is locked after too many wrong passwords. Try again in {IdentitySettings.LockoutDuration.TotalMinutes:0} minutes.");
             return Page();
         }
 

@@ -1,0 +1,65 @@
+using CrowdLabel.Data;
+using Microsoft.Extensions.Configuration;
+
+namespace CrowdLabel.Core.Tests.Data;
+
+public sealed class DatabaseOptionsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    [Fact]
+    public void NoConfiguration_IsSqliteInTheDataFolder_MigratedOnStart()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "crowdlabel-tests", Guid.NewGuid().ToString("N"));
+
+        var options = DatabaseOptions.FromConfiguration(Config(), folder);
+
+        Assert.Equal(DatabaseProvider.Sqlite, options.Provider);
+        Assert.Equal($"Data Source={Path.Combine(folder, "crowdlabel.db")}", options.ConnectionString);
+        Assert.True(options.MigrateOnStart);
+        Assert.True(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void UnknownProvider_IsRefused_NamingTheValueAndTheChoices()
+    {
+        var error = Assert.Throws<DatabaseConfigurationException>(() =>
+            DatabaseOptions.FromConfiguration(Config(("Database:Provider", "Oracle")), Path.GetTempPath()));
+
+        Assert.Contains("\"Oracle\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite, Postgres or SqlServer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("sqlserver")]
+    public void ServerProvider_WithoutConnectionString_IsRefused(string provider)
+    {
+        var error = Assert.Throws<DatabaseConfigurationException>(() =>
+            DatabaseOptions.FromConfiguration(Config(("Database:Provider", provider)), Path.GetTempPath()));
+
+        Assert.Contains("ConnectionStrings:CrowdLabel is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServerProvider_DoesNotMigrateOnStart_UnlessAskedTo()
+    {
+        var plain = DatabaseOptions.FromConfiguration(
+            Config(("Database:Provider", "Postgres"), ("ConnectionStrings:CrowdLabel", "Host=x")), Path.GetTempPath());
+        var opted = DatabaseOptions.FromConfiguration(
+            Config(("Database:Provider", "Postgres"), ("ConnectionStrings:CrowdLabel", "Host=x"), ("Database:MigrateOnStart", "true")), Path.GetTempPath());
+
+        Assert.False(plain.MigrateOnStart);
+        Assert.True(opted.MigrateOnStart);
+    }
+
+    [Fact]
+    public void MigrateOnStart_ThatIsNotABoolean_IsRefused()
+    {
+        var error = Assert.Throws<DatabaseConfigurationException>(() =>
+            DatabaseOptions.FromConfiguration(Config(("Database:MigrateOnStart", "sometimes")), Path.GetTempPath()));
+
+        Assert.Contains("\"sometimes\"", error.Message, StringComparison.Ordinal);
+    }
+}
