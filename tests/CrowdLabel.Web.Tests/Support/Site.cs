@@ -30,6 +30,16 @@ public sealed class Site : WebApplicationFactory<Program>
         return site;
     }
 
+    /// <summary>The site on a real Kestrel socket at 127.0.0.1 (any free port), for a real browser.</summary>
+    public static async Task<(Site Site, Uri Address)> StartLiveAsync(DatabaseProvider provider, string environment = "Testing", bool seedDemo = false)
+    {
+        var site = new Site(await TestDatabase.CreateAsync(provider), environment, seedDemo);
+        site.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        site.StartServer();
+        using var client = site.CreateClient();
+        return (site, client.BaseAddress!);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
