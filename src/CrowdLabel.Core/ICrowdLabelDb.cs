@@ -31,6 +31,10 @@ public interface ICrowdLabelDb
 
     DbSet<Item> Items { get; }
 
+    DbSet<LedgerTransaction> LedgerTransactions { get; }
+
+    DbSet<Posting> Postings { get; }
+
     DatabaseFacade Database { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);

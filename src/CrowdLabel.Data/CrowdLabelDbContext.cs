@@ -40,6 +40,10 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
 
     public DbSet<Item> Items => Set<Item>();
 
+    public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
+
+    public DbSet<Posting> Postings => Set<Posting>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -17,6 +17,12 @@ public class Project : ITenantOwned
     /// <summary>Markdown, rendered sanitized.</summary>
     public string Instructions { get; set; } = "";
 
+    /// <summary>How an item is shown to workers: {{field}} for text, {{image field}}, {{audio field}}; values are escaped.</summary>
+    public string ItemTemplate { get; set; } = "{{text}}";
+
+    /// <summary>Set when the first batch is published; from then on label or task type changes make a new version.</summary>
+    public bool HasPublishedBatch { get; set; }
+
     public long PricePerAssignmentMinor { get; set; }
 
     public string Currency { get; set; } = "USD";
@@ -94,6 +100,17 @@ public class Batch : ITenantOwned
     public string Name { get; set; } = "";
 
     public BatchStatus Status { get; set; } = BatchStatus.Draft;
+
+    /// <summary>Price per assignment, fixed when the batch is published (the project's price may change later).</summary>
+    public long PricePerAssignmentMinor { get; set; }
+
+    /// <summary>Platform fee per assignment, fixed at publish: price x fee rate, rounded up to a whole minor unit.</summary>
+    public long FeePerAssignmentMinor { get; set; }
+
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>Max redundancy fixed at publish: the escrow covers items x this x (price + fee).</summary>
+    public int MaxRedundancy { get; set; }
 
     public int ItemCount { get; set; }
 

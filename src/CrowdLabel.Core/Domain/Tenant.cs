@@ -14,6 +14,12 @@ public class Tenant
     public string Currency { get; set; } = "USD";
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Bumped by every ledger transaction that spends from this tenant's balance. The update takes the tenant
+    /// row's write lock first, so balance checks of one tenant run one at a time on every provider.
+    /// </summary>
+    public long LedgerSequence { get; set; }
 }
 
 /// <summary>Marks a row that belongs to one tenant and is filtered to the current tenant.</summary>

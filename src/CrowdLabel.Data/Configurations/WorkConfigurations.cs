@@ -12,6 +12,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         builder.Property(p => p.Name).HasMaxLength(200).IsRequired();
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
         builder.Property(p => p.Instructions).IsRequired();
+        builder.Property(p => p.ItemTemplate).HasMaxLength(4000).IsRequired();
         builder.HasMany(p => p.Labels).WithOne().HasForeignKey(l => l.ProjectId);
         builder.HasIndex(p => new { p.TenantId, p.Name });
     }
@@ -35,6 +36,7 @@ internal sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
         builder.HasOne<Tenant>().WithMany().HasForeignKey(b => b.TenantId);
         builder.HasOne<Project>().WithMany().HasForeignKey(b => b.ProjectId);
         builder.Property(b => b.Name).HasMaxLength(200).IsRequired();
+        builder.Property(b => b.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
         builder.HasIndex(b => new { b.TenantId, b.ProjectId });
         builder.HasIndex(b => b.Status);
     }

@@ -182,16 +182,31 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<long>("FeePerAssignmentMinor")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("GoldCount")
                         .HasColumnType("integer");
 
                     b.Property<int>("ItemCount")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxRedundancy")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PricePerAssignmentMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
@@ -318,6 +333,50 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.ToTable("Items");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("LedgerTransactions");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -348,6 +407,46 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TransactionId");
+
+                    b.HasIndex("Account", "Currency");
+
+                    b.ToTable("Postings");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -375,9 +474,17 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.Property<double>("GoldRatio")
                         .HasColumnType("double precision");
 
+                    b.Property<bool>("HasPublishedBatch")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Instructions")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ItemTemplate")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<int>("LeaseMinutes")
                         .HasColumnType("integer");
@@ -474,6 +581,9 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("character(3)")
                         .IsFixedLength();
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -690,6 +800,15 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.LedgerTransaction", null)
+                        .WithMany("Postings")
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
@@ -766,6 +885,11 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Navigation("Postings");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>

@@ -184,16 +184,31 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<long>("FeePerAssignmentMinor")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("GoldCount")
                         .HasColumnType("int");
 
                     b.Property<int>("ItemCount")
                         .HasColumnType("int");
 
+                    b.Property<int>("MaxRedundancy")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("PricePerAssignmentMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uniqueidentifier");
@@ -321,6 +336,51 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.ToTable("Items");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("LedgerTransactions");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -351,6 +411,46 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TransactionId");
+
+                    b.HasIndex("Account", "Currency");
+
+                    b.ToTable("Postings");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -378,9 +478,17 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.Property<double>("GoldRatio")
                         .HasColumnType("float");
 
+                    b.Property<bool>("HasPublishedBatch")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Instructions")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ItemTemplate")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<int>("LeaseMinutes")
                         .HasColumnType("int");
@@ -477,6 +585,9 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("nchar(3)")
                         .IsFixedLength();
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -693,6 +804,15 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.LedgerTransaction", null)
+                        .WithMany("Postings")
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
@@ -769,6 +889,11 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Navigation("Postings");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>

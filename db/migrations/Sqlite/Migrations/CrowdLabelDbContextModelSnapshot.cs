@@ -177,16 +177,31 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("FeePerAssignmentMinor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("GoldCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ItemCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxRedundancy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerAssignmentMinor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
@@ -313,6 +328,50 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.ToTable("Items");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("LedgerTransactions");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -343,6 +402,46 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TransactionId");
+
+                    b.HasIndex("Account", "Currency");
+
+                    b.ToTable("Postings");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -370,8 +469,16 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.Property<double>("GoldRatio")
                         .HasColumnType("REAL");
 
+                    b.Property<bool>("HasPublishedBatch")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Instructions")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemTemplate")
+                        .IsRequired()
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("LeaseMinutes")
@@ -469,6 +576,9 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -679,6 +789,15 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.LedgerTransaction", null)
+                        .WithMany("Postings")
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
@@ -755,6 +874,11 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
+                {
+                    b.Navigation("Postings");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Project", b =>
