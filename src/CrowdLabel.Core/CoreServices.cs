@@ -1,4 +1,6 @@
 using CrowdLabel.Core.Accounts;
+using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Projects;
 using CrowdLabel.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +18,10 @@ public static class CoreServices
         services.AddScoped<TenantAccess>();
         services.AddScoped<AccountService>();
         services.AddScoped<InvitationService>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<ImportService>();
+        services.AddOptions<ImportOptions>();
+        services.AddScoped<ApiKeyService>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
 using CrowdLabel.Core;
+using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Data.Import;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +18,7 @@ public static class DataServices
         services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options));
         services.AddScoped<ICrowdLabelDb>(sp => sp.GetRequiredService<CrowdLabelDbContext>());
         services.AddScoped<DatabaseMigrator>();
+        services.AddSingleton<IItemBulkWriterFactory, ItemBulkWriterFactory>();
         services.AddDataProtection().SetApplicationName("CrowdLabel").PersistKeysToDbContext<CrowdLabelDbContext>();
         return services;
     }

@@ -11,7 +11,7 @@ namespace CrowdLabel.Testing;
 /// <summary>The application's services over a migrated <see cref="TestDatabase"/>, without the web host.</summary>
 public static class AppServices
 {
-    public static async Task<ServiceProvider> CreateAsync(TestDatabase database, TimeProvider? clock = null)
+    public static async Task<ServiceProvider> CreateAsync(TestDatabase database, TimeProvider? clock = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -31,6 +31,7 @@ public static class AppServices
             .AddRoles<AppRole>()
             .AddEntityFrameworkStores<CrowdLabelDbContext>();
         services.AddScoped<DemoSeed>();
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();

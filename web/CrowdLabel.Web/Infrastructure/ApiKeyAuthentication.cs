@@ -25,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "crowdlabel:tenant";
-    public const string KeyPrefix = "clk_";
+    public const string KeyPrefix = ApiKeyService.SecretPrefix;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -1,0 +1,150 @@
+using CrowdLabel.Core;
+using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrowdLabel.Data.Import;
+
+/// <summary>Chooses the fastest item writer the configured provider has.</summary>
+public sealed class ItemBulkWriterFactory(DatabaseOptions options) : IItemBulkWriterFactory
+{
+    public async Task<IItemBulkWriter> CreateAsync(ICrowdLabelDb db, CancellationToken cancellationToken)
+    {
+        var context = (CrowdLabelDbContext)db;
+        var table = ItemTable.From(context.Model);
+        var transaction = context.Database.CurrentTransaction?.GetDbTransaction()
+                          ?? throw new InvalidOperationException("Bulk writes run inside the import's transaction.");
+        return options.Provider switch
+        {
+            DatabaseProvider.Postgres => await PostgresItemWriter.OpenAsync((NpgsqlConnection)transaction.Connection!, table, cancellationToken),
+            DatabaseProvider.Sqlite => new SqliteItemWriter((SqliteConnection)transaction.Connection!, (SqliteTransaction)transaction, table),
+            _ => new EfItemWriter(context),
+        };
+    }
+}
+
+/// <summary>The Items table's real name and column names, read from the EF model so they cannot drift.</summary>
+internal sealed record ItemTable(string Name, string[] Columns)
+{
+    // The order every raw writer uses.
+    private static readonly string[] Properties =
+    [
+        nameof(Item.Id), nameof(Item.TenantId), nameof(Item.BatchId), nameof(Item.RowNumber), nameof(Item.ExternalId),
+        nameof(Item.Data), nameof(Item.GoldLabel), nameof(Item.Status), nameof(Item.RedundancyTarget),
+    ];
+
+    public static ItemTable From(IModel model)
+    {
+        var entity = model.FindEntityType(typeof(Item))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        return new ItemTable(table.Name, Properties.Select(p => entity.FindProperty(p)!.GetColumnName(table)!).ToArray());
+    }
+
+    public string QuotedColumns => string.Join(", ", Columns.Select(c => $"\"{c}\""));
+}
+
+/// <summary>PostgreSQL: one binary COPY stream for the whole batch.</summary>
+internal sealed class PostgresItemWriter : IItemBulkWriter
+{
+    private readonly NpgsqlBinaryImporter _importer;
+
+    private PostgresItemWriter(NpgsqlBinaryImporter importer) => _importer = importer;
+
+    public static async Task<IItemBulkWriter> OpenAsync(NpgsqlConnection connection, ItemTable table, CancellationToken cancellationToken) =>
+        new PostgresItemWriter(await connection.BeginBinaryImportAsync(
+            $"COPY \"{table.Name}\" ({table.QuotedColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken));
+
+    public async ValueTask AddAsync(Item item, CancellationToken cancellationToken)
+    {
+        await _importer.StartRowAsync(cancellationToken);
+        await _importer.WriteAsync(item.Id, NpgsqlDbType.Uuid, cancellationToken);
+        await _importer.WriteAsync(item.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+        await _importer.WriteAsync(item.BatchId, NpgsqlDbType.Uuid, cancellationToken);
+        await _importer.WriteAsync(item.RowNumber, NpgsqlDbType.Integer, cancellationToken);
+        await WriteNullableAsync(item.ExternalId, cancellationToken);
+        await _importer.WriteAsync(item.Data, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(item.GoldLabel, cancellationToken);
+        await _importer.WriteAsync(item.Status.ToString(), NpgsqlDbType.Text, cancellationToken);
+        await _importer.WriteAsync(item.RedundancyTarget, NpgsqlDbType.Integer, cancellationToken);
+    }
+
+    public async Task CompleteAsync(CancellationToken cancellationToken) => await _importer.CompleteAsync(cancellationToken);
+
+    // Disposing without CompleteAsync cancels the COPY: nothing of it stays in the transaction.
+    public ValueTask DisposeAsync() => _importer.DisposeAsync();
+
+    private Task WriteNullableAsync(string? value, CancellationToken cancellationToken) =>
+        value is null ? _importer.WriteNullAsync(cancellationToken) : _importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+}
+
+/// <summary>SQLite: one prepared INSERT reused for every row, inside the import's transaction.</summary>
+internal sealed class SqliteItemWriter : IItemBulkWriter
+{
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter[] _parameters;
+
+    public SqliteItemWriter(SqliteConnection connection, SqliteTransaction transaction, ItemTable table)
+    {
+        _insert = connection.CreateCommand();
+        _insert.Transaction = transaction;
+        _insert.CommandText = $"INSERT INTO \"{table.Name}\" ({table.QuotedColumns}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => $"$p{i}"))})";
+        _parameters = table.Columns.Select((_, i) => _insert.Parameters.Add(new SqliteParameter($"$p{i}", null))).ToArray();
+        _insert.Prepare();
+    }
+
+    public async ValueTask AddAsync(Item item, CancellationToken cancellationToken)
+    {
+        // Guids as upper-case text, the way EF Core's SQLite provider stores them, so queries by id match.
+        _parameters[0].Value = item.Id.ToString().ToUpperInvariant();
+        _parameters[1].Value = item.TenantId.ToString().ToUpperInvariant();
+        _parameters[2].Value = item.BatchId.ToString().ToUpperInvariant();
+        _parameters[3].Value = item.RowNumber;
+        _parameters[4].Value = (object?)item.ExternalId ?? DBNull.Value;
+        _parameters[5].Value = item.Data;
+        _parameters[6].Value = (object?)item.GoldLabel ?? DBNull.Value;
+        _parameters[7].Value = item.Status.ToString();
+        _parameters[8].Value = item.RedundancyTarget;
+        await _insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => _insert.DisposeAsync();
+}
+
+/// <summary>Any other provider (SQL Server): EF Core batched inserts, in chunks so the change tracker stays small.</summary>
+internal sealed class EfItemWriter(CrowdLabelDbContext context) : IItemBulkWriter
+{
+    private const int ChunkSize = 2000;
+    private readonly List<Item> _pending = new(ChunkSize);
+
+    public async ValueTask AddAsync(Item item, CancellationToken cancellationToken)
+    {
+        _pending.Add(item);
+        if (_pending.Count >= ChunkSize)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    public Task CompleteAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        context.Items.AddRange(_pending);
+        await context.SaveChangesAsync(cancellationToken);
+        foreach (var item in _pending)
+        {
+            context.Entry(item).State = EntityState.Detached;
+        }
+
+        _pending.Clear();
+    }
+}
