@@ -1,0 +1,142 @@
+// Dawid, A. P. and Skene, A. M. (1979). "Maximum Likelihood Estimation of Observer Error-Rates Using the EM Algorithm".
+// Journal of the Royal Statistical Society, Series C (Applied Statistics) 28(1), 20-28.
+//
+// Model: item i has a hidden true class j, drawn with prior p[j]; a worker w who answers it gives label l with
+// probability pi[w][j][l] (the worker's confusion matrix), independently of the other answers given j.
+// EM from a majority-vote start: the E step computes each item's posterior T[i][j], proportional to
+// p[j] * product over i's answers (w, l) of pi[w][j][l]; the M step re-estimates p and pi from the answers weighted by T.
+// Here the M step adds alpha to every count (a symmetric Dirichlet prior), the E step runs in log space, and items with
+// a known truth keep T fixed to it in every iteration.
+
+namespace CrowdLabel.Consensus;
+
+/// <summary>Multiclass Dawid-Skene: per-worker confusion matrices and class priors fitted by EM from a majority-vote start.</summary>
+public static class DawidSkene
+{
+    /// <summary>Fits the model and returns each item's posterior and label, each worker's confusion matrix and accuracy, and the class priors.</summary>
+    /// <param name="answers">The answers.</param>
+    /// <param name="options">Iteration cap, tolerance, smoothing; <see cref="DawidSkeneOptions.Default"/> when null.</param>
+    /// <param name="truths">Items whose label is known (gold, reviewed): their posterior is fixed to it in every iteration.</param>
+    public static ConsensusResult Fit(AnswerSet answers, DawidSkeneOptions? options = null, KnownTruths? truths = null)
+    {
+        var (em, trivial) = EmState.Start(answers, options, truths);
+        if (em is null)
+        {
+            return trivial!;
+        }
+
+        var k = answers.ClassCount;
+        var logConfusion = new double[answers.WorkerCount * k * k];
+        MStep(em, logConfusion);
+        var run = em.Iterate(eStep: () => EStep(em, logConfusion), mStep: () => MStep(em, logConfusion));
+        return em.Result(Probabilities(logConfusion, k), run);
+    }
+
+    /// <summary>One M step from given posteriors, as probabilities [worker][true class][answered class] (for methods that report confusion without fitting it).</summary>
+    internal static double[] ConfusionMatrices(AnswerSet answers, double[] posteriors, double alpha, ParallelOptions? scheduling)
+    {
+        var k = answers.ClassCount;
+        var logConfusion = new double[answers.WorkerCount * k * k];
+        WorkerConfusions(answers, posteriors, alpha, logConfusion, scheduling);
+        return Probabilities(logConfusion, k);
+    }
+
+    /// <summary>E step: T[i][j] proportional to p[j] times the product over i's answers (w, l) of pi[w][j][l], computed in logs.</summary>
+    /// <remarks>One pass over the answers in item order: each answer adds the K values log pi[w][., l], stored contiguously.</remarks>
+    private static double EStep(EmState em, double[] logConfusion)
+    {
+        var k = em.ClassCount;
+        var offsets = em.Answers.ItemOffsetArray;
+        var workers = em.Answers.WorkerArray;
+        var labels = em.Answers.LabelArray;
+        return em.UpdatePosteriors((item, scores) =>
+        {
+            for (var a = offsets[item]; a < offsets[item + 1]; a++)
+            {
+                var given = logConfusion.AsSpan(((workers[a] * k) + labels[a]) * k, k);
+                for (var j = 0; j < k; j++)
+                {
+                    scores[j] += given[j];
+                }
+            }
+        });
+    }
+
+    /// <summary>M step: class priors and every worker's confusion matrix from the posteriors, add-alpha smoothed, stored as logs.</summary>
+    private static void MStep(EmState em, double[] logConfusion)
+    {
+        em.UpdatePriors();
+        WorkerConfusions(em.Answers, em.Posteriors, em.Options.Alpha, logConfusion, em.Scheduling);
+    }
+
+    /// <summary>pi[w][j][l] = (sum of T[i][j] over w's answers l, plus alpha) / (sum of T[i][j] over all w's answers, plus K alpha).</summary>
+    /// <remarks>One pass over the answers in worker order; workers are independent, so they run in parallel with no
+    /// shared sums. Stored as log pi, laid out [worker][answered l][true j] so the E step reads K contiguous values per answer.
+    /// A true class with no mass at all for this worker (possible only with alpha 0) gets a uniform row.</remarks>
+    private static void WorkerConfusions(
+        AnswerSet answers, double[] posteriors, double alpha, double[] logConfusion, ParallelOptions? scheduling)
+    {
+        var k = answers.ClassCount;
+        var offsets = answers.WorkerOffsetArray;
+        var items = answers.WorkerItemArray;
+        var labels = answers.WorkerLabelArray;
+        var uniform = Math.Log(1.0 / k);
+        Estimation.ForChunks(answers.WorkerCount, Estimation.WorkersPerChunk, scheduling, (_, start, end) =>
+        {
+            Span<double> counts = k * k <= Estimation.StackLimit ? stackalloc double[k * k] : new double[k * k];
+            Span<double> totals = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
+            for (var w = start; w < end; w++)
+            {
+                counts.Clear();
+                for (var a = offsets[w]; a < offsets[w + 1]; a++)
+                {
+                    var row = counts.Slice(labels[a] * k, k);
+                    var posterior = posteriors.AsSpan(items[a] * k, k);
+                    for (var j = 0; j < k; j++)
+                    {
+                        row[j] += posterior[j];
+                    }
+                }
+
+                totals.Clear();
+                for (var l = 0; l < k; l++)
+                {
+                    for (var j = 0; j < k; j++)
+                    {
+                        totals[j] += counts[(l * k) + j];
+                    }
+                }
+
+                var worker = logConfusion.AsSpan(w * k * k, k * k);
+                for (var l = 0; l < k; l++)
+                {
+                    for (var j = 0; j < k; j++)
+                    {
+                        var denominator = totals[j] + (k * alpha);
+                        worker[(l * k) + j] = denominator > 0
+                            ? Estimation.SafeLog((counts[(l * k) + j] + alpha) / denominator)
+                            : uniform;
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>From log pi laid out [worker][answered][true] to probabilities laid out [worker][true][answered].</summary>
+    private static double[] Probabilities(double[] logConfusion, int k)
+    {
+        var confusion = new double[logConfusion.Length];
+        for (var w = 0; w < logConfusion.Length; w += k * k)
+        {
+            for (var l = 0; l < k; l++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    confusion[w + (j * k) + l] = Math.Exp(logConfusion[w + (l * k) + j]);
+                }
+            }
+        }
+
+        return confusion;
+    }
+}

@@ -1,0 +1,128 @@
+namespace CrowdLabel.Consensus;
+
+/// <summary>The state one EM fit carries between its steps (posteriors, class priors), and the loops every EM method shares.</summary>
+/// <remarks>The methods supply only their model: how an item's answers add to its log-scores (E step) and how their worker
+/// parameters follow from the posteriors (M step). This class runs the item loop in fixed chunks, normalizes in log space,
+/// keeps known truths certain, re-estimates the priors, and iterates to convergence.</remarks>
+internal sealed class EmState
+{
+    private readonly int[]? _known;
+    private readonly double[] _chunkLogLikelihoods;
+
+    private EmState(AnswerSet answers, DawidSkeneOptions options, KnownTruths? truths)
+    {
+        Answers = answers;
+        Options = options;
+        ClassCount = answers.ClassCount;
+        Scheduling = Estimation.Scheduling(answers, options);
+        _known = truths?.LabelByItem;
+        _chunkLogLikelihoods = new double[Estimation.ChunkCount(answers.ItemCount, Estimation.ItemsPerChunk)];
+        Posteriors = MajorityVote.VoteShares(answers, truths);
+        Priors = new double[ClassCount];
+        LogPriors = new double[ClassCount];
+    }
+
+    /// <summary>Adds to scores[j] the log-likelihood of one item's answers if its true class were j.</summary>
+    public delegate void AnswerScores(int item, Span<double> scores);
+
+    public AnswerSet Answers { get; }
+
+    public DawidSkeneOptions Options { get; }
+
+    public int ClassCount { get; }
+
+    public ParallelOptions? Scheduling { get; }
+
+    /// <summary>T[i][j], row-major; starts as the majority vote's shares.</summary>
+    public double[] Posteriors { get; }
+
+    public double[] Priors { get; }
+
+    public double[] LogPriors { get; }
+
+    /// <summary>Checks the inputs and starts from majority vote; returns the finished result instead when there is nothing to estimate.</summary>
+    public static (EmState? State, ConsensusResult? Trivial) Start(AnswerSet answers, DawidSkeneOptions? options, KnownTruths? truths)
+    {
+        options ??= DawidSkeneOptions.Default;
+        options.Validate();
+        truths?.CheckFits(answers);
+        return Estimation.TrivialResult(answers, truths) is { } trivial
+            ? (null, trivial)
+            : (new EmState(answers, options, truths), null);
+    }
+
+    /// <summary>E step skeleton: each item's posterior from its log prior plus its answers' scores; returns the log-likelihood of all answers.</summary>
+    /// <remarks>Items are independent, so chunks of items run in parallel; the log-likelihood is summed per fixed chunk and
+    /// the chunks added in order, so the result never depends on scheduling. Known truths stay certain.</remarks>
+    public double UpdatePosteriors(AnswerScores answerScores)
+    {
+        var k = ClassCount;
+        Estimation.ForChunks(Answers.ItemCount, Estimation.ItemsPerChunk, Scheduling, (chunk, start, end) =>
+        {
+            Span<double> scores = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
+            var logLikelihood = 0.0;
+            for (var i = start; i < end; i++)
+            {
+                LogPriors.CopyTo(scores);
+                answerScores(i, scores);
+                var posterior = Posteriors.AsSpan(i * k, k);
+                var known = _known is null ? -1 : _known[i];
+                if (known < 0)
+                {
+                    logLikelihood += Estimation.NormalizeLog(scores, posterior);
+                }
+                else
+                {
+                    logLikelihood += scores[known];
+                    Estimation.SetCertain(posterior, known);
+                }
+            }
+
+            _chunkLogLikelihoods[chunk] = logLikelihood;
+        });
+
+        var total = 0.0;
+        foreach (var partial in _chunkLogLikelihoods)
+        {
+            total += partial;
+        }
+
+        return total;
+    }
+
+    /// <summary>M step for the priors: p[j] = (sum over items of T[i][j] + alpha) / (items + K alpha).</summary>
+    public void UpdatePriors()
+    {
+        Estimation.ClassPriors(Posteriors, ClassCount, Options.Alpha, Priors);
+        for (var j = 0; j < ClassCount; j++)
+        {
+            LogPriors[j] = Estimation.SafeLog(Priors[j]);
+        }
+    }
+
+    /// <summary>The EM loop: E step then M step until the log-likelihood per answer gains less than the tolerance, or the cap.</summary>
+    /// <remarks>eStep updates the posteriors and returns the log-likelihood of the answers under the current parameters;
+    /// mStep updates the parameters from the posteriors.</remarks>
+    public (int Iterations, bool Converged, double LogLikelihood) Iterate(Func<double> eStep, Action mStep)
+    {
+        var previous = double.NegativeInfinity;
+        var logLikelihood = 0.0;
+        for (var iteration = 1; iteration <= Options.MaxIterations; iteration++)
+        {
+            logLikelihood = eStep();
+            mStep();
+            if ((logLikelihood - previous) / Answers.Count < Options.Tolerance)
+            {
+                return (iteration, true, logLikelihood);
+            }
+
+            previous = logLikelihood;
+        }
+
+        return (Options.MaxIterations, false, logLikelihood);
+    }
+
+    /// <summary>The result: current posteriors and priors, with the given confusion matrices [worker][true][answered].</summary>
+    public ConsensusResult Result(double[] confusions, (int Iterations, bool Converged, double LogLikelihood) run) =>
+        Estimation.Result(Answers, Posteriors, labels: null, confusions, Priors, run.Iterations, run.Converged, run.LogLikelihood);
+}
