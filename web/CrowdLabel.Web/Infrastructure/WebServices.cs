@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
+using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
@@ -19,6 +21,8 @@ public static class WebServices
         var services = builder.Services;
         var dataFolder = builder.Configuration["DataFolder"] ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data");
         services.AddCrowdLabelCore();
+        services.Configure<ImportOptions>(builder.Configuration.GetSection("Import"));
+        services.AddCrowdLabelLedger(builder.Configuration);
         services.AddCrowdLabelData(builder.Configuration, dataFolder);
         services.AddScoped<DemoSeed>();
         services.AddCrowdLabelIdentity();
@@ -74,6 +78,8 @@ public static class WebServices
 
     private static void AddCrowdLabelPages(this IServiceCollection services)
     {
+        // Validation is FluentValidation's, called by the services: no implicit [Required] from nullable annotations.
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddRazorPages(options =>
         {
             // Tenant pages live under /t/{slug}/...: Pages/Requester/X is served at /t/{slug}/X.
@@ -96,7 +102,9 @@ public static class WebServices
         }
 
         app.UseMiddleware<RequestLoggingMiddleware>();
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Pages show a friendly status page; the API answers bare statuses as RFC 7807 problem details.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -107,6 +115,7 @@ public static class WebServices
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapRazorPages();
         app.MapProjectsApi();
+        app.MapBatchesApi();
         return app;
     }
 }

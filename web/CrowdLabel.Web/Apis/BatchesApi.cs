@@ -1,0 +1,85 @@
+using CrowdLabel.Core;
+using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Ledger;
+using CrowdLabel.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrowdLabel.Web.Apis;
+
+/// <summary>A batch's status, counts and cost as the JSON API shows them.</summary>
+public sealed record BatchStatusDto(
+    Guid Id, Guid ProjectId, int ProjectVersion, string Name, string Status, int Items, int GoldItems,
+    IReadOnlyDictionary<string, int> ItemsByStatus, long CommittedMinor, long SpentMinor, long RemainingMinor, string Currency,
+    double? AccuracyEstimate, DateTime CreatedAt, DateTime? PublishedAt, DateTime? ClosedAt);
+
+/// <summary>Requester routes for uploading batches and reading their status (tenant API key).</summary>
+public static class BatchesApi
+{
+    public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.TenantApi).WithTags("Batches");
+        api.MapPost("/projects/{projectId:guid}/batches", UploadAsync)
+            .Accepts<string>("text/csv", "application/jsonl", "application/x-ndjson", "application/json")
+            .WithDescription("Uploads a batch all or nothing. The body is the file: CSV (text/csv), JSON Lines (application/jsonl) or Label Studio tasks (application/json). ?name= names the batch.");
+        api.MapGet("/batches/{batchId:guid}", GetAsync);
+        return app;
+    }
+
+    /// <summary>Reads the status a requester sees; shared with the lifecycle routes.</summary>
+    public static async Task<BatchStatusDto?> StatusAsync(ICrowdLabelDb db, LedgerService ledger, Guid batchId, CancellationToken cancellationToken)
+    {
+        var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        var byStatus = await db.Items.Where(i => i.BatchId == batchId).GroupBy(i => i.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key.ToString(), g => g.Count, cancellationToken);
+        var cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
+        return new BatchStatusDto(
+            batch.Id, batch.ProjectId, batch.ProjectVersion, batch.Name, batch.Status.ToString(), batch.ItemCount, batch.GoldCount,
+            byStatus, cost.Committed.Minor, cost.Spent.Minor, cost.Remaining.Minor, batch.Currency,
+            AccuracyEstimate: null, batch.CreatedAt, batch.PublishedAt, batch.ClosedAt);
+    }
+
+    private static async Task<Results<Ok<BatchStatusDto>, NotFound>> GetAsync(Guid batchId, ICrowdLabelDb db, LedgerService ledger, CancellationToken cancellationToken) =>
+        await StatusAsync(db, ledger, batchId, cancellationToken) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<BatchStatusDto>, ValidationProblem, NotFound>> UploadAsync(
+        Guid projectId, string? name, HttpContext context, ImportService import, IOptions<ImportOptions> options,
+        ICrowdLabelDb db, LedgerService ledger, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var format = ImportService.FormatOf(context.Request.ContentType, null);
+        if (format is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["file"] = [$"The content type \"{context.Request.ContentType}\" is not one CrowdLabel reads: send text/csv, application/jsonl or application/json (Label Studio tasks)."] },
+                title: "The batch was not imported.");
+        }
+
+        // The import enforces the configured limit with a clear message; lift the server's own lower default.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxFileBytes + 1;
+        }
+
+        var batchName = string.IsNullOrWhiteSpace(name) ? $"Upload {clock.GetUtcNow():yyyy-MM-dd HH:mm}" : name;
+        var result = await import.ImportAsync(new ImportRequest(projectId, batchName, format.Value, context.Request.Body), cancellationToken);
+        if (result.IsNotFound)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!result.Succeeded)
+        {
+            return TypedResults.ValidationProblem(result.Errors, title: "The batch was not imported; nothing was stored. Fix the rows listed in errors and upload the whole file again.");
+        }
+
+        var status = await StatusAsync(db, ledger, result.Value!.Id, cancellationToken);
+        return TypedResults.Created($"/api/v1/batches/{result.Value.Id}", status!);
+    }
+}

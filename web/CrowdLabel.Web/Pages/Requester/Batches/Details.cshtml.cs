@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Security.Claims;
+using CrowdLabel.Core;
+using CrowdLabel.Core.Batches;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Ledger;
+using CrowdLabel.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrowdLabel.Web.Pages.Requester.Batches;
+
+public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLifecycleService lifecycle, IOptions<LedgerOptions> ledgerOptions) : PageModel
+{
+    public sealed record ItemCounts(int Open, int Done, int Disputed, int Resolved);
+
+    public Batch Batch { get; private set; } = null!;
+
+    public string ProjectName { get; private set; } = "";
+
+    public ItemCounts Counts { get; private set; } = new(0, 0, 0, 0);
+
+    public BatchCost Cost { get; private set; } = null!;
+
+    public Money Balance { get; private set; }
+
+    /// <summary>Price and max redundancy the publish would use: the batch's own once published, the project's before.</summary>
+    public long Price { get; private set; }
+
+    public int MaxRedundancy { get; private set; }
+
+    public Money PublishCost { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string Slug => HttpContext.TenantMember().Tenant.Slug;
+
+    public string PercentFinished => Batch.ItemCount == 0 ? "0%"
+        : ((double)(Counts.Done + Counts.Resolved) / Batch.ItemCount).ToString("P0", CultureInfo.InvariantCulture);
+
+    /// <summary>The lifecycle steps open from the batch's status.</summary>
+    public IReadOnlyList<string> Actions => Batch.Status switch
+    {
+        BatchStatus.Draft => ["Publish", "Cancel"],
+        BatchStatus.Published => ["Pause", "Cancel"],
+        BatchStatus.Paused => ["Resume", "Cancel"],
+        _ => [],
+    };
+
+    public async Task<IActionResult> OnGetAsync(Guid batchId, CancellationToken cancellationToken) =>
+        await LoadAsync(batchId, cancellationToken) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostPublishAsync(Guid batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, lifecycle.PublishAsync, "Published: the batch is open to workers.", cancellationToken);
+
+    public Task<IActionResult> OnPostPauseAsync(Guid batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, lifecycle.PauseAsync, "Paused: workers get no new tasks from it.", cancellationToken);
+
+    public Task<IActionResult> OnPostResumeAsync(Guid batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, lifecycle.ResumeAsync, "Resumed.", cancellationToken);
+
+    public Task<IActionResult> OnPostCancelAsync(Guid batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, lifecycle.CancelAsync, "Cancelled: the unspent escrow is back in your balance.", cancellationToken);
+
+    private async Task<IActionResult> ActAsync(
+        Guid batchId, Func<Guid, Guid, CancellationToken, Task<Result<Batch>>> action, string done, CancellationToken cancellationToken)
+    {
+        var userId = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var result = await action(batchId, userId, cancellationToken);
+        if (result.IsNotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Succeeded)
+        {
+            Message = done;
+        }
+        else
+        {
+            ModelState.AddErrors(result.Errors, "");
+        }
+
+        return await LoadAsync(batchId, cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
+        if (batch is null)
+        {
+            return false;
+        }
+
+        Batch = batch;
+        var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == batch.ProjectId, cancellationToken);
+        ProjectName = project.Name;
+        var byStatus = await db.Items.Where(i => i.BatchId == batchId).GroupBy(i => i.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        Counts = new ItemCounts(
+            byStatus.GetValueOrDefault(ItemStatus.Open), byStatus.GetValueOrDefault(ItemStatus.Done),
+            byStatus.GetValueOrDefault(ItemStatus.Disputed), byStatus.GetValueOrDefault(ItemStatus.Resolved));
+        Cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
+        Balance = await ledger.GetTenantBalanceAsync(batch.TenantId, cancellationToken);
+        var published = batch.Status != BatchStatus.Draft;
+        Price = published ? batch.PricePerAssignmentMinor : project.PricePerAssignmentMinor;
+        MaxRedundancy = published ? batch.MaxRedundancy : project.MaxRedundancy;
+        var fee = published ? batch.FeePerAssignmentMinor : ledgerOptions.Value.FeePerAssignment(Price);
+        PublishCost = new Money(batch.ItemCount * (long)MaxRedundancy * (Price + fee), batch.Currency);
+        return true;
+    }
+}
