@@ -1,6 +1,7 @@
 using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Ledger;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class AppServices
         }
 
         services.AddCrowdLabelCore();
+        services.AddCrowdLabelLedger(configuration);
         services.AddCrowdLabelData(configuration, Path.Combine(Path.GetTempPath(), "crowdlabel-tests"));
         services.AddIdentityCore<AppUser>(IdentitySettings.Apply)
             .AddRoles<AppRole>()
