@@ -59,18 +59,21 @@ internal sealed class PostgresItemWriter : IItemBulkWriter
         new PostgresItemWriter(await connection.BeginBinaryImportAsync(
             $"COPY \"{table.Name}\" ({table.QuotedColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken));
 
-    public async ValueTask AddAsync(Item item, CancellationToken cancellationToken)
+    // Synchronous writes: they only fill Npgsql's buffer, which goes to the server when full; per-value async
+    // calls cost more than the COPY itself.
+    public ValueTask AddAsync(Item item, CancellationToken cancellationToken)
     {
-        await _importer.StartRowAsync(cancellationToken);
-        await _importer.WriteAsync(item.Id, NpgsqlDbType.Uuid, cancellationToken);
-        await _importer.WriteAsync(item.TenantId, NpgsqlDbType.Uuid, cancellationToken);
-        await _importer.WriteAsync(item.BatchId, NpgsqlDbType.Uuid, cancellationToken);
-        await _importer.WriteAsync(item.RowNumber, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(item.ExternalId, cancellationToken);
-        await _importer.WriteAsync(item.Data, NpgsqlDbType.Text, cancellationToken);
-        await WriteNullableAsync(item.GoldLabel, cancellationToken);
-        await _importer.WriteAsync(item.Status.ToString(), NpgsqlDbType.Text, cancellationToken);
-        await _importer.WriteAsync(item.RedundancyTarget, NpgsqlDbType.Integer, cancellationToken);
+        _importer.StartRow();
+        _importer.Write(item.Id, NpgsqlDbType.Uuid);
+        _importer.Write(item.TenantId, NpgsqlDbType.Uuid);
+        _importer.Write(item.BatchId, NpgsqlDbType.Uuid);
+        _importer.Write(item.RowNumber, NpgsqlDbType.Integer);
+        WriteNullable(item.ExternalId);
+        _importer.Write(item.Data, NpgsqlDbType.Text);
+        WriteNullable(item.GoldLabel);
+        _importer.Write(item.Status.ToString(), NpgsqlDbType.Text);
+        _importer.Write(item.RedundancyTarget, NpgsqlDbType.Integer);
+        return ValueTask.CompletedTask;
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken) => await _importer.CompleteAsync(cancellationToken);
@@ -78,8 +81,17 @@ internal sealed class PostgresItemWriter : IItemBulkWriter
     // Disposing without CompleteAsync cancels the COPY: nothing of it stays in the transaction.
     public ValueTask DisposeAsync() => _importer.DisposeAsync();
 
-    private Task WriteNullableAsync(string? value, CancellationToken cancellationToken) =>
-        value is null ? _importer.WriteNullAsync(cancellationToken) : _importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+    private void WriteNullable(string? value)
+    {
+        if (value is null)
+        {
+            _importer.WriteNull();
+        }
+        else
+        {
+            _importer.Write(value, NpgsqlDbType.Text);
+        }
+    }
 }
 
 /// <summary>SQLite: one prepared INSERT reused for every row, inside the import's transaction.</summary>
@@ -97,7 +109,8 @@ internal sealed class SqliteItemWriter : IItemBulkWriter
         _insert.Prepare();
     }
 
-    public async ValueTask AddAsync(Item item, CancellationToken cancellationToken)
+    // SQLite's driver is synchronous underneath: the async call only adds a task per row.
+    public ValueTask AddAsync(Item item, CancellationToken cancellationToken)
     {
         // Guids as upper-case text, the way EF Core's SQLite provider stores them, so queries by id match.
         _parameters[0].Value = item.Id.ToString().ToUpperInvariant();
@@ -109,7 +122,8 @@ internal sealed class SqliteItemWriter : IItemBulkWriter
         _parameters[6].Value = (object?)item.GoldLabel ?? DBNull.Value;
         _parameters[7].Value = item.Status.ToString();
         _parameters[8].Value = item.RedundancyTarget;
-        await _insert.ExecuteNonQueryAsync(cancellationToken);
+        _insert.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
     }
 
     public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
