@@ -15,10 +15,7 @@ public sealed class BatchLifecycleApiTests
     public async Task Api_PublishesPausesResumesAndCancels_WithATenantKey(DatabaseProvider provider)
     {
         await using var site = await Site.StartAsync(provider);
-        var a = await Scenario.CreateTenantAsync(site.Services, "tenant-a");
-        var batchId = await LedgerScenario.CreateDraftBatchAsync(site.Services, a, items: 10, priceMinor: 100, maxRedundancy: 3);
-        await LedgerScenario.CreditAsync(site.Services, a.TenantId, 5000);
-        var api = Api(site, a.ApiKey);
+        var (a, batchId, api) = await FundedDraftAsync(site, 5000);
 
         var published = await PostAsync(api, batchId, "publish");
         var paused = await PostAsync(api, batchId, "pause");
@@ -39,10 +36,7 @@ public sealed class BatchLifecycleApiTests
     public async Task Api_PublishWhenTheBalanceIsShort_AnswersProblemDetails_WithTheMessageInTheErrorsMap()
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
-        var a = await Scenario.CreateTenantAsync(site.Services, "tenant-a");
-        var batchId = await LedgerScenario.CreateDraftBatchAsync(site.Services, a, items: 10, priceMinor: 100, maxRedundancy: 3);
-        await LedgerScenario.CreditAsync(site.Services, a.TenantId, 1200);
-        var api = Api(site, a.ApiKey);
+        var (a, batchId, api) = await FundedDraftAsync(site, 1200);
 
         var refused = await PostAsync(api, batchId, "publish");
         var wrongState = await PostAsync(api, batchId, "resume");
@@ -84,6 +78,15 @@ public sealed class BatchLifecycleApiTests
         var ofB = await PostAsync(Api(site, b.ApiKey), batchOfB, "publish");
         Assert.Equal("Published", (await StatusAsync(ofB)).Status);
         await LedgerScenario.AssertInvariantsAsync(site.Services);
+    }
+
+    /// <summary>A tenant with a balance, a draft of 10 items at 1.00 and max redundancy 3 (36.00 to publish), and its API client.</summary>
+    private static async Task<(TenantFixture Tenant, Guid BatchId, HttpClient Api)> FundedDraftAsync(Site site, long balanceMinor)
+    {
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "tenant-a");
+        var batchId = await LedgerScenario.CreateDraftBatchAsync(site.Services, tenant, items: 10, priceMinor: 100, maxRedundancy: 3);
+        await LedgerScenario.CreditAsync(site.Services, tenant.TenantId, balanceMinor);
+        return (tenant, batchId, Api(site, tenant.ApiKey));
     }
 
     private static HttpClient Api(Site site, string key)

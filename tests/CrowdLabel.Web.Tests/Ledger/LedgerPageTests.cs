@@ -106,15 +106,11 @@ public sealed class LedgerPageTests
         var a = await Scenario.CreateTenantAsync(site.Services, "tenant-a");
         await using (var scope = Scenario.TenantScope(site.Services, a.TenantId))
         {
-            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            var reviewer = await accounts.RegisterAsync(new RegisterInput
-            {
-                Email = "rev@crowd.test", DisplayName = "Rev", Password = Scenario.Password, ConfirmPassword = Scenario.Password, Kind = AccountKind.Worker,
-            });
+            var reviewer = await RegisterAsync(scope.ServiceProvider, "rev@crowd.test", "Rev");
             var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
             db.Memberships.Add(new Membership
             {
-                Id = Guid.CreateVersion7(), TenantId = a.TenantId, UserId = reviewer.Value!.User.Id, Role = TenantRole.Reviewer, CreatedAt = DateTime.UtcNow,
+                Id = Guid.CreateVersion7(), TenantId = a.TenantId, UserId = reviewer.Id, Role = TenantRole.Reviewer, CreatedAt = DateTime.UtcNow,
             });
             await db.SaveChangesAsync();
         }
@@ -138,16 +134,23 @@ public sealed class LedgerPageTests
     {
         await using (var scope = site.Services.CreateAsyncScope())
         {
-            var registered = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(new RegisterInput
-            {
-                Email = AdminEmail, DisplayName = "Ada Admin", Password = Scenario.Password, ConfirmPassword = Scenario.Password, Kind = AccountKind.Worker,
-            });
+            var user = await RegisterAsync(scope.ServiceProvider, AdminEmail, "Ada Admin");
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            Assert.True((await users.AddToRoleAsync(registered.Value!.User, Roles.Admin)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, Roles.Admin)).Succeeded);
         }
 
         var admin = site.Browser();
         await admin.SignInAsync(AdminEmail, Scenario.Password);
         return admin;
+    }
+
+    private static async Task<AppUser> RegisterAsync(IServiceProvider services, string email, string name)
+    {
+        var registered = await services.GetRequiredService<AccountService>().RegisterAsync(new RegisterInput
+        {
+            Email = email, DisplayName = name, Password = Scenario.Password, ConfirmPassword = Scenario.Password, Kind = AccountKind.Worker,
+        });
+        Assert.True(registered.Succeeded);
+        return registered.Value!.User;
     }
 }
