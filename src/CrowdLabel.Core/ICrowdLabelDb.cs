@@ -31,6 +31,16 @@ public interface ICrowdLabelDb
 
     DbSet<Item> Items { get; }
 
+    DbSet<Assignment> Assignments { get; }
+
+    DbSet<ProjectWorker> ProjectWorkers { get; }
+
+    DbSet<QualificationAttempt> QualificationAttempts { get; }
+
+    DbSet<WorkforceMember> WorkforceMembers { get; }
+
+    DbSet<WorkerToken> WorkerTokens { get; }
+
     DbSet<LedgerTransaction> LedgerTransactions { get; }
 
     DbSet<Posting> Postings { get; }

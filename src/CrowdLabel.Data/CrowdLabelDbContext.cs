@@ -40,6 +40,16 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
 
     public DbSet<Item> Items => Set<Item>();
 
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<ProjectWorker> ProjectWorkers => Set<ProjectWorker>();
+
+    public DbSet<QualificationAttempt> QualificationAttempts => Set<QualificationAttempt>();
+
+    public DbSet<WorkforceMember> WorkforceMembers => Set<WorkforceMember>();
+
+    public DbSet<WorkerToken> WorkerTokens => Set<WorkerToken>();
+
     public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
 
     public DbSet<Posting> Postings => Set<Posting>();

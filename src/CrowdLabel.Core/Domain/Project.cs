@@ -43,6 +43,18 @@ public class Project : ITenantOwned
 
     public int AutoApprovalHours { get; set; } = 72;
 
+    /// <summary>Gold items in the qualification test; 0 means no test is required.</summary>
+    public int QualificationItemCount { get; set; }
+
+    /// <summary>Share of the qualification items a worker must get right to pass (0 to 1).</summary>
+    public double QualificationPassMark { get; set; } = 0.8;
+
+    /// <summary>How long a worker who failed the qualification test waits before trying again.</summary>
+    public int QualificationRetryHours { get; set; } = 24;
+
+    /// <summary>Live leases one worker may hold in one batch of this project at a time.</summary>
+    public int MaxLeasesPerWorker { get; set; } = 1;
+
     public DateTime CreatedAt { get; set; }
 
     public List<ProjectLabel> Labels { get; set; } = [];
@@ -155,7 +167,22 @@ public class Item : ITenantOwned
 
     public ItemStatus Status { get; set; } = ItemStatus.Open;
 
+    /// <summary>How many answers the item should get now (grows with dynamic overlap). Gold items have no limit.</summary>
     public int RedundancyTarget { get; set; }
+
+    /// <summary>
+    /// Slots taken: live leases plus answers. Claims take a slot with one conditional UPDATE
+    /// ("... WHERE Claimed &lt; RedundancyTarget"), so no item ever has more than its target.
+    /// </summary>
+    public int Claimed { get; set; }
+
+    /// <summary>Answers submitted (not counting skips and expired leases).</summary>
+    public int AnswerCount { get; set; }
+
+    /// <summary>The consensus label so far, and its posterior probability.</summary>
+    public string? ConsensusLabel { get; set; }
+
+    public double? Confidence { get; set; }
 }
 
 /// <summary>Where an item is in consensus.</summary>

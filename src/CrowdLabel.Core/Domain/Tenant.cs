@@ -83,6 +83,9 @@ public class WorkerProfile
     public string DisplayName { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Bumped at the start of every claim by this worker: one worker's claims run one at a time.</summary>
+    public long ClaimSequence { get; set; }
 }
 
 /// <summary>A tenant's key for the JSON API; only its hash is stored.</summary>

@@ -52,5 +52,70 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         builder.Property(i => i.Data).IsRequired();
         builder.HasIndex(i => new { i.TenantId, i.BatchId, i.RowNumber }).IsUnique();
         builder.HasIndex(i => new { i.TenantId, i.BatchId, i.ExternalId }).IsUnique();
+        // The claim query: open items of a batch, fewest answers first.
+        builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount });
+        builder.Property(i => i.ConsensusLabel).HasMaxLength(100);
+    }
+}
+
+internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>
+{
+    public void Configure(EntityTypeBuilder<Assignment> builder)
+    {
+        builder.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId);
+        builder.HasOne<Batch>().WithMany().HasForeignKey(a => a.BatchId).OnDelete(DeleteBehavior.NoAction);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(a => a.WorkerId);
+        builder.Property(a => a.Label).HasMaxLength(100);
+        builder.Property(a => a.ProblemReport).HasMaxLength(1000);
+        builder.Property(a => a.RejectionReason).HasMaxLength(500);
+        // No worker is ever assigned the same item twice, whatever the concurrency.
+        builder.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
+        builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
+        builder.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
+        builder.HasIndex(a => new { a.BatchId, a.Status });
+    }
+}
+
+internal sealed class ProjectWorkerConfiguration : IEntityTypeConfiguration<ProjectWorker>
+{
+    public void Configure(EntityTypeBuilder<ProjectWorker> builder)
+    {
+        builder.HasOne<Project>().WithMany().HasForeignKey(w => w.ProjectId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(w => w.WorkerId);
+        builder.Property(w => w.StatusReason).HasMaxLength(500);
+        builder.HasIndex(w => new { w.ProjectId, w.WorkerId }).IsUnique();
+    }
+}
+
+internal sealed class QualificationAttemptConfiguration : IEntityTypeConfiguration<QualificationAttempt>
+{
+    public void Configure(EntityTypeBuilder<QualificationAttempt> builder)
+    {
+        builder.HasOne<Project>().WithMany().HasForeignKey(a => a.ProjectId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(a => a.WorkerId);
+        builder.HasIndex(a => new { a.ProjectId, a.WorkerId });
+    }
+}
+
+internal sealed class WorkforceMemberConfiguration : IEntityTypeConfiguration<WorkforceMember>
+{
+    public void Configure(EntityTypeBuilder<WorkforceMember> builder)
+    {
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(w => w.TenantId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(w => w.WorkerId);
+        builder.HasIndex(w => new { w.TenantId, w.WorkerId }).IsUnique();
+        builder.HasIndex(w => w.WorkerId);
+    }
+}
+
+internal sealed class WorkerTokenConfiguration : IEntityTypeConfiguration<WorkerToken>
+{
+    public void Configure(EntityTypeBuilder<WorkerToken> builder)
+    {
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(t => t.WorkerId);
+        builder.Property(t => t.Name).HasMaxLength(100).IsRequired();
+        builder.Property(t => t.Prefix).HasMaxLength(16).IsRequired();
+        builder.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
+        builder.HasIndex(t => t.TokenHash).IsUnique();
     }
 }

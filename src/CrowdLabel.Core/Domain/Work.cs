@@ -1,0 +1,139 @@
+namespace CrowdLabel.Core.Domain;
+
+/// <summary>
+/// A worker's lease on one item, and then their answer to it. The pair (item, worker) is unique: no worker
+/// is ever assigned the same item twice.
+/// </summary>
+public class Assignment : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid BatchId { get; set; }
+
+    public Guid ItemId { get; set; }
+
+    public Guid WorkerId { get; set; }
+
+    /// <summary>The project version the task was shown under; the answer keeps it.</summary>
+    public int ProjectVersion { get; set; }
+
+    public AssignmentStatus Status { get; set; } = AssignmentStatus.Leased;
+
+    public DateTime LeasedAt { get; set; }
+
+    public DateTime LeaseExpiresAt { get; set; }
+
+    /// <summary>The chosen label, once answered.</summary>
+    public string? Label { get; set; }
+
+    public DateTime? SubmittedAt { get; set; }
+
+    /// <summary>What the worker said was wrong with the item, when they reported a problem instead of answering.</summary>
+    public string? ProblemReport { get; set; }
+
+    public DateTime? ReviewedAt { get; set; }
+
+    /// <summary>Why the answer was rejected (shown to the worker).</summary>
+    public string? RejectionReason { get; set; }
+}
+
+/// <summary>Where an assignment is: leased, then answered (and later approved or rejected), or given back.</summary>
+public enum AssignmentStatus
+{
+    Leased = 1,
+    Submitted = 2,
+    Skipped = 3,
+    Expired = 4,
+    Approved = 5,
+    Rejected = 6,
+}
+
+/// <summary>A worker's standing on one project: qualification, gold score, and whether they may work on it.</summary>
+public class ProjectWorker : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ProjectId { get; set; }
+
+    public Guid WorkerId { get; set; }
+
+    public ProjectWorkerStatus Status { get; set; } = ProjectWorkerStatus.Active;
+
+    /// <summary>Why the worker is paused or blocked, in words shown to them.</summary>
+    public string? StatusReason { get; set; }
+
+    public DateTime? QualifiedAt { get; set; }
+
+    /// <summary>When the worker last failed the qualification test; a retry waits for the project's delay.</summary>
+    public DateTime? QualificationFailedAt { get; set; }
+
+    public int GoldAnswers { get; set; }
+
+    public int GoldCorrect { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Whether a worker may take tasks of a project.</summary>
+public enum ProjectWorkerStatus
+{
+    Active = 1,
+    Paused = 2,
+    Blocked = 3,
+}
+
+/// <summary>One qualification test taken by a worker: fixed gold items, a pass mark.</summary>
+public class QualificationAttempt : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ProjectId { get; set; }
+
+    public Guid WorkerId { get; set; }
+
+    public DateTime StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public int Correct { get; set; }
+
+    public int Total { get; set; }
+
+    public bool Passed { get; set; }
+}
+
+/// <summary>A worker in a tenant's private workforce: they see that tenant's private projects.</summary>
+public class WorkforceMember : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid WorkerId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A worker's personal token for the JSON API; only its hash is stored.</summary>
+public class WorkerToken
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkerId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Prefix { get; set; } = "";
+
+    public string TokenHash { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? RevokedAt { get; set; }
+}
