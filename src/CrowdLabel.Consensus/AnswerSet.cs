@@ -2,10 +2,9 @@ namespace CrowdLabel.Consensus;
 
 /// <summary>Answers (item, worker, label) over a fixed set of classes, held as flat integer arrays sorted by item, then worker.</summary>
 /// <remarks>
-/// Every consensus method reads this one structure. The answers are stored twice, each as a struct of arrays:
-/// in item order (for the E step, which walks each item's answers) and in worker order (for the M step, which walks
-/// each worker's answers), so that both steps are one sequential pass with no per-answer allocation. The order is
-/// canonical: the same answers given in any order produce identical arrays, hence identical results.
+/// Every consensus method reads this one structure: a struct of arrays in item order, so that an E step or an M step
+/// is one sequential pass over the answers with no per-answer allocation. The order is canonical: the same answers given
+/// in any order produce identical arrays, hence identical results.
 /// A worker answers an item at most once: when the input holds several answers by one worker to one item, the last
 /// one given counts and the others are counted in <see cref="DuplicatesDropped"/>.
 /// </remarks>
@@ -15,9 +14,7 @@ public sealed class AnswerSet
     private readonly int[] _workers;
     private readonly int[] _labels;
     private readonly int[] _itemOffsets;
-    private readonly int[] _workerOffsets;
-    private readonly int[] _workerItems;
-    private readonly int[] _workerLabels;
+    private readonly int[] _workerAnswerCounts;
     private readonly IReadOnlyList<string> _itemIds;
     private readonly IReadOnlyList<string> _workerIds;
     private readonly IReadOnlyList<string> _labelNames;
@@ -35,9 +32,7 @@ public sealed class AnswerSet
         _workers = answers.Workers;
         _labels = answers.Labels;
         _itemOffsets = answers.ItemOffsets;
-        _workerOffsets = answers.WorkerOffsets;
-        _workerItems = answers.WorkerItems;
-        _workerLabels = answers.WorkerLabels;
+        _workerAnswerCounts = answers.WorkerAnswerCounts;
         DuplicatesDropped = answers.DuplicatesDropped;
         _itemIds = itemIds;
         _workerIds = workerIds;
@@ -80,15 +75,6 @@ public sealed class AnswerSet
     /// <summary>Item i's answers are positions ItemOffsets[i] to ItemOffsets[i + 1] (exclusive) of the item-ordered arrays.</summary>
     public ReadOnlySpan<int> ItemOffsets => _itemOffsets;
 
-    /// <summary>Worker w's answers are positions WorkerOffsets[w] to WorkerOffsets[w + 1] (exclusive) of the worker-ordered arrays.</summary>
-    public ReadOnlySpan<int> WorkerOffsets => _workerOffsets;
-
-    /// <summary>Item of each answer, sorted by worker then item.</summary>
-    public ReadOnlySpan<int> WorkerOrderItems => _workerItems;
-
-    /// <summary>Class index of each answer, in the same order as <see cref="WorkerOrderItems"/>.</summary>
-    public ReadOnlySpan<int> WorkerOrderLabels => _workerLabels;
-
     internal int[] ItemArray => _items;
 
     internal int[] WorkerArray => _workers;
@@ -96,12 +82,6 @@ public sealed class AnswerSet
     internal int[] LabelArray => _labels;
 
     internal int[] ItemOffsetArray => _itemOffsets;
-
-    internal int[] WorkerOffsetArray => _workerOffsets;
-
-    internal int[] WorkerItemArray => _workerItems;
-
-    internal int[] WorkerLabelArray => _workerLabels;
 
     /// <summary>Builds an answer set from dense integer ids (item in [0, itemCount), worker in [0, workerCount), label in [0, classCount)).</summary>
     /// <remarks>Ids are kept as given; names are their decimal strings. Answers may come in any order; when a worker
@@ -139,7 +119,7 @@ public sealed class AnswerSet
         new(answers, itemIds, workerIds, labelNames);
 
     /// <summary>Number of answers worker w gave.</summary>
-    public int WorkerAnswerCount(int worker) => _workerOffsets[worker + 1] - _workerOffsets[worker];
+    public int WorkerAnswerCount(int worker) => _workerAnswerCounts[worker];
 
     /// <summary>Number of answers item i received.</summary>
     public int ItemAnswerCount(int item) => _itemOffsets[item + 1] - _itemOffsets[item];

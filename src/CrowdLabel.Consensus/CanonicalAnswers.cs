@@ -1,25 +1,18 @@
 namespace CrowdLabel.Consensus;
 
-/// <summary>The canonical layout of an answer set: sorted by item then worker, one answer per (item, worker), plus a worker-ordered copy.</summary>
+/// <summary>The canonical layout of an answer set: sorted by item then worker, one answer per (item, worker).</summary>
 internal sealed class CanonicalAnswers
 {
-    private CanonicalAnswers(
-        int[] items,
-        int[] workers,
-        int[] labels,
-        int[] itemOffsets,
-        int[] workerOffsets,
-        int[] workerItems,
-        int[] workerLabels,
-        int duplicatesDropped)
+    /// <summary>Items with at most this many answers are put in worker order by insertion sort; larger ones by a full sort.</summary>
+    private const int InsertionSortLimit = 32;
+
+    private CanonicalAnswers(int[] items, int[] workers, int[] labels, int[] itemOffsets, int[] workerAnswerCounts, int duplicatesDropped)
     {
         Items = items;
         Workers = workers;
         Labels = labels;
         ItemOffsets = itemOffsets;
-        WorkerOffsets = workerOffsets;
-        WorkerItems = workerItems;
-        WorkerLabels = workerLabels;
+        WorkerAnswerCounts = workerAnswerCounts;
         DuplicatesDropped = duplicatesDropped;
     }
 
@@ -31,17 +24,13 @@ internal sealed class CanonicalAnswers
 
     public int[] ItemOffsets { get; }
 
-    public int[] WorkerOffsets { get; }
-
-    public int[] WorkerItems { get; }
-
-    public int[] WorkerLabels { get; }
+    public int[] WorkerAnswerCounts { get; }
 
     public int DuplicatesDropped { get; }
 
     /// <summary>Sorts answers given in any order; ids must already be in range.</summary>
-    /// <remarks>Two stable counting sorts (by worker, then by item) put answers in item-then-worker order while keeping
-    /// the input order among repeats of one (item, worker), so the last repeat is the one kept. Linear in the answers.</remarks>
+    /// <remarks>A stable counting sort by item (linear), then each item's few answers sorted by worker, ties kept in input
+    /// order, so that of several answers by one worker to one item the last given is the one kept.</remarks>
     public static CanonicalAnswers Sort(
         ReadOnlySpan<int> items,
         ReadOnlySpan<int> workers,
@@ -50,74 +39,97 @@ internal sealed class CanonicalAnswers
         int workerCount)
     {
         var n = items.Length;
-        var byWorker = new int[n];
-        var workerStarts = StartsOf(workers, workerCount);
+        var order = new int[n];
+        var next = OffsetsOf(items, itemCount);
         for (var a = 0; a < n; a++)
         {
-            byWorker[workerStarts[workers[a]]++] = a;
+            order[next[items[a]]++] = a;
         }
 
-        var byItem = new int[n];
-        var itemStarts = StartsOf(items, itemCount);
-        foreach (var a in byWorker)
+        var start = 0;
+        for (var i = 0; i < itemCount; i++)
         {
-            byItem[itemStarts[items[a]]++] = a;
+            var end = next[i];
+            SortByWorker(order.AsSpan(start, end - start), workers);
+            start = end;
         }
 
         var kept = 0;
         for (var j = 0; j < n; j++)
         {
-            var a = byItem[j];
-            var isRepeatedLater = j + 1 < n && items[byItem[j + 1]] == items[a] && workers[byItem[j + 1]] == workers[a];
-            if (!isRepeatedLater)
+            var a = order[j];
+            var repeatedLater = j + 1 < n && items[order[j + 1]] == items[a] && workers[order[j + 1]] == workers[a];
+            if (!repeatedLater)
             {
-                byItem[kept++] = a;
+                order[kept++] = a;
             }
         }
 
         var sortedItems = new int[kept];
         var sortedWorkers = new int[kept];
         var sortedLabels = new int[kept];
+        var workerAnswerCounts = new int[workerCount];
         for (var j = 0; j < kept; j++)
         {
-            var a = byItem[j];
+            var a = order[j];
             sortedItems[j] = items[a];
             sortedWorkers[j] = workers[a];
             sortedLabels[j] = labels[a];
+            workerAnswerCounts[workers[a]]++;
         }
 
         var itemOffsets = OffsetsOf(sortedItems, itemCount);
-        var workerOffsets = OffsetsOf(sortedWorkers, workerCount);
-        var workerItems = new int[kept];
-        var workerLabels = new int[kept];
-        var next = workerOffsets[..^1];
-        for (var j = 0; j < kept; j++)
-        {
-            var slot = next[sortedWorkers[j]]++;
-            workerItems[slot] = sortedItems[j];
-            workerLabels[slot] = sortedLabels[j];
-        }
-
-        return new CanonicalAnswers(
-            sortedItems, sortedWorkers, sortedLabels, itemOffsets, workerOffsets, workerItems, workerLabels, n - kept);
+        return new CanonicalAnswers(sortedItems, sortedWorkers, sortedLabels, itemOffsets, workerAnswerCounts, n - kept);
     }
 
-    /// <summary>Offsets of each id's run: offsets[id] to offsets[id + 1], with offsets[count] = ids.Length.</summary>
+    /// <summary>Puts answer indices in worker order, keeping input order among equal workers (the indices ascend there).</summary>
+    private static void SortByWorker(Span<int> answers, ReadOnlySpan<int> workers)
+    {
+        if (answers.Length <= InsertionSortLimit)
+        {
+            for (var j = 1; j < answers.Length; j++)
+            {
+                var a = answers[j];
+                var k = j - 1;
+                while (k >= 0 && workers[answers[k]] > workers[a])
+                {
+                    answers[k + 1] = answers[k];
+                    k--;
+                }
+
+                answers[k + 1] = a;
+            }
+
+            return;
+        }
+
+        var keys = new long[answers.Length];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            keys[j] = ((long)workers[answers[j]] << 32) | (uint)answers[j];
+        }
+
+        Array.Sort(keys);
+        for (var j = 0; j < keys.Length; j++)
+        {
+            answers[j] = (int)(keys[j] & uint.MaxValue);
+        }
+    }
+
+    /// <summary>Where each id's run starts once the ids are sorted: starts[id], with starts[count] = ids.Length.</summary>
     private static int[] OffsetsOf(ReadOnlySpan<int> ids, int count)
     {
-        var offsets = new int[count + 1];
+        var starts = new int[count + 1];
         foreach (var id in ids)
         {
-            offsets[id + 1]++;
+            starts[id + 1]++;
         }
 
         for (var i = 0; i < count; i++)
         {
-            offsets[i + 1] += offsets[i];
+            starts[i + 1] += starts[i];
         }
 
-        return offsets;
+        return starts;
     }
-
-    private static int[] StartsOf(ReadOnlySpan<int> ids, int count) => OffsetsOf(ids, count)[..^1];
 }

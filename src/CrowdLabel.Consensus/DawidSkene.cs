@@ -8,6 +8,8 @@
 // Here the M step adds alpha to every count (a symmetric Dirichlet prior), the E step runs in log space, and items with
 // a known truth keep T fixed to it in every iteration.
 
+using System.Runtime.CompilerServices;
+
 namespace CrowdLabel.Consensus;
 
 /// <summary>Multiclass Dawid-Skene: per-worker confusion matrices and class priors fitted by EM from a majority-vote start.</summary>
@@ -27,8 +29,9 @@ public static class DawidSkene
 
         var k = answers.ClassCount;
         var logConfusion = new double[answers.WorkerCount * k * k];
-        MStep(em, logConfusion);
-        var run = em.Iterate(eStep: () => EStep(em, logConfusion), mStep: () => MStep(em, logConfusion));
+        var counts = new PartitionedSums(answers, logConfusion.Length);
+        MStep(em, counts, logConfusion);
+        var run = em.Iterate(eStep: () => EStep(em, logConfusion), mStep: () => MStep(em, counts, logConfusion));
         return em.Result(Probabilities(logConfusion, k), run);
     }
 
@@ -37,85 +40,58 @@ public static class DawidSkene
     {
         var k = answers.ClassCount;
         var logConfusion = new double[answers.WorkerCount * k * k];
-        WorkerConfusions(answers, posteriors, alpha, logConfusion, scheduling);
+        WorkerConfusions(answers, posteriors, alpha, new PartitionedSums(answers, logConfusion.Length), logConfusion, scheduling);
         return Probabilities(logConfusion, k);
     }
 
     /// <summary>E step: T[i][j] proportional to p[j] times the product over i's answers (w, l) of pi[w][j][l], computed in logs.</summary>
-    /// <remarks>One pass over the answers in item order: each answer adds the K values log pi[w][., l], stored contiguously.</remarks>
-    private static double EStep(EmState em, double[] logConfusion)
-    {
-        var k = em.ClassCount;
-        var offsets = em.Answers.ItemOffsetArray;
-        var workers = em.Answers.WorkerArray;
-        var labels = em.Answers.LabelArray;
-        return em.UpdatePosteriors((item, scores) =>
-        {
-            for (var a = offsets[item]; a < offsets[item + 1]; a++)
-            {
-                var given = logConfusion.AsSpan(((workers[a] * k) + labels[a]) * k, k);
-                for (var j = 0; j < k; j++)
-                {
-                    scores[j] += given[j];
-                }
-            }
-        });
-    }
+    private static double EStep(EmState em, double[] logConfusion) => em.UpdatePosteriors(new ConfusionScores(em.Answers, logConfusion));
 
     /// <summary>M step: class priors and every worker's confusion matrix from the posteriors, add-alpha smoothed, stored as logs.</summary>
-    private static void MStep(EmState em, double[] logConfusion)
+    private static void MStep(EmState em, PartitionedSums counts, double[] logConfusion)
     {
         em.UpdatePriors();
-        WorkerConfusions(em.Answers, em.Posteriors, em.Options.Alpha, logConfusion, em.Scheduling);
+        WorkerConfusions(em.Answers, em.Posteriors, em.Options.Alpha, counts, logConfusion, em.Scheduling);
     }
 
     /// <summary>pi[w][j][l] = (sum of T[i][j] over w's answers l, plus alpha) / (sum of T[i][j] over all w's answers, plus K alpha).</summary>
-    /// <remarks>One pass over the answers in worker order; workers are independent, so they run in parallel with no
-    /// shared sums. Stored as log pi, laid out [worker][answered l][true j] so the E step reads K contiguous values per answer.
-    /// A true class with no mass at all for this worker (possible only with alpha 0) gets a uniform row.</remarks>
+    /// <remarks>One pass over the answers in item order (a sequential read of the posteriors) adds T[i][.] into the counts
+    /// of (worker, answered label); then each worker's counts are normalized per true class. Stored as log pi, laid out
+    /// [worker][answered l][true j] so the E step reads K contiguous values per answer. A true class with no mass at all
+    /// for this worker (possible only with alpha 0) gets a uniform row.</remarks>
     private static void WorkerConfusions(
-        AnswerSet answers, double[] posteriors, double alpha, double[] logConfusion, ParallelOptions? scheduling)
+        AnswerSet answers, double[] posteriors, double alpha, PartitionedSums sums, double[] logConfusion, ParallelOptions? scheduling)
     {
         var k = answers.ClassCount;
-        var offsets = answers.WorkerOffsetArray;
-        var items = answers.WorkerItemArray;
-        var labels = answers.WorkerLabelArray;
+        var offsets = answers.ItemOffsetArray;
+        var workers = answers.WorkerArray;
+        var labels = answers.LabelArray;
+        var counts = sums.Sum(scheduling, (startItem, endItem, table) =>
+            CountAnswers(startItem, endItem, table, posteriors, offsets, workers, labels, k));
+
         var uniform = Math.Log(1.0 / k);
         Estimation.ForChunks(answers.WorkerCount, Estimation.WorkersPerChunk, scheduling, (_, start, end) =>
         {
-            Span<double> counts = k * k <= Estimation.StackLimit ? stackalloc double[k * k] : new double[k * k];
             Span<double> totals = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
             for (var w = start; w < end; w++)
             {
-                counts.Clear();
-                for (var a = offsets[w]; a < offsets[w + 1]; a++)
-                {
-                    var row = counts.Slice(labels[a] * k, k);
-                    var posterior = posteriors.AsSpan(items[a] * k, k);
-                    for (var j = 0; j < k; j++)
-                    {
-                        row[j] += posterior[j];
-                    }
-                }
-
+                var worker = counts.AsSpan(w * k * k, k * k);
                 totals.Clear();
                 for (var l = 0; l < k; l++)
                 {
                     for (var j = 0; j < k; j++)
                     {
-                        totals[j] += counts[(l * k) + j];
+                        totals[j] += worker[(l * k) + j];
                     }
                 }
 
-                var worker = logConfusion.AsSpan(w * k * k, k * k);
+                var logs = logConfusion.AsSpan(w * k * k, k * k);
                 for (var l = 0; l < k; l++)
                 {
                     for (var j = 0; j < k; j++)
                     {
                         var denominator = totals[j] + (k * alpha);
-                        worker[(l * k) + j] = denominator > 0
-                            ? Estimation.SafeLog((counts[(l * k) + j] + alpha) / denominator)
-                            : uniform;
+                        logs[(l * k) + j] = denominator > 0 ? Estimation.SafeLog((worker[(l * k) + j] + alpha) / denominator) : uniform;
                     }
                 }
             }
@@ -138,5 +114,47 @@ public static class DawidSkene
         }
 
         return confusion;
+    }
+
+    /// <summary>Adds T[i][.] to the counts of (worker, answered label) for every answer of items [startItem, endItem).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountAnswers(
+        int startItem, int endItem, double[] table, double[] posteriors, int[] offsets, int[] workers, int[] labels, int k)
+    {
+        for (var i = startItem; i < endItem; i++)
+        {
+            var posterior = posteriors.AsSpan(i * k, k);
+            for (var a = offsets[i]; a < offsets[i + 1]; a++)
+            {
+                var given = table.AsSpan(((workers[a] * k) + labels[a]) * k, k);
+                for (var j = 0; j < k; j++)
+                {
+                    given[j] += posterior[j];
+                }
+            }
+        }
+    }
+
+    /// <summary>The E-step term of the full model: each answer (w, l) adds log pi[w][j][l] for every j, K contiguous values.</summary>
+    private readonly struct ConfusionScores(AnswerSet answers, double[] logConfusion) : EmState.IAnswerScores
+    {
+        private readonly int[] _offsets = answers.ItemOffsetArray;
+        private readonly int[] _workers = answers.WorkerArray;
+        private readonly int[] _labels = answers.LabelArray;
+        private readonly double[] _logConfusion = logConfusion;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int item, Span<double> scores)
+        {
+            var k = scores.Length;
+            for (var a = _offsets[item]; a < _offsets[item + 1]; a++)
+            {
+                var given = _logConfusion.AsSpan(((_workers[a] * k) + _labels[a]) * k, k);
+                for (var j = 0; j < k; j++)
+                {
+                    scores[j] += given[j];
+                }
+            }
+        }
     }
 }

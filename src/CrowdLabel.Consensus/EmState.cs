@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrowdLabel.Consensus;
 
 /// <summary>The state one EM fit carries between its steps (posteriors, class priors), and the loops every EM method shares.</summary>
@@ -22,8 +24,12 @@ internal sealed class EmState
         LogPriors = new double[ClassCount];
     }
 
-    /// <summary>Adds to scores[j] the log-likelihood of one item's answers if its true class were j.</summary>
-    public delegate void AnswerScores(int item, Span<double> scores);
+    /// <summary>A model's E-step term: adds to scores[j] the log-likelihood of one item's answers if its true class were j.</summary>
+    /// <remarks>Implemented by small structs, so the generic item loop is compiled for each model and the call inlined.</remarks>
+    public interface IAnswerScores
+    {
+        void Add(int item, Span<double> scores);
+    }
 
     public AnswerSet Answers { get; }
 
@@ -54,32 +60,11 @@ internal sealed class EmState
     /// <summary>E step skeleton: each item's posterior from its log prior plus its answers' scores; returns the log-likelihood of all answers.</summary>
     /// <remarks>Items are independent, so chunks of items run in parallel; the log-likelihood is summed per fixed chunk and
     /// the chunks added in order, so the result never depends on scheduling. Known truths stay certain.</remarks>
-    public double UpdatePosteriors(AnswerScores answerScores)
+    public double UpdatePosteriors<TScores>(TScores answerScores)
+        where TScores : struct, IAnswerScores
     {
-        var k = ClassCount;
         Estimation.ForChunks(Answers.ItemCount, Estimation.ItemsPerChunk, Scheduling, (chunk, start, end) =>
-        {
-            Span<double> scores = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
-            var logLikelihood = 0.0;
-            for (var i = start; i < end; i++)
-            {
-                LogPriors.CopyTo(scores);
-                answerScores(i, scores);
-                var posterior = Posteriors.AsSpan(i * k, k);
-                var known = _known is null ? -1 : _known[i];
-                if (known < 0)
-                {
-                    logLikelihood += Estimation.NormalizeLog(scores, posterior);
-                }
-                else
-                {
-                    logLikelihood += scores[known];
-                    Estimation.SetCertain(posterior, known);
-                }
-            }
-
-            _chunkLogLikelihoods[chunk] = logLikelihood;
-        });
+            _chunkLogLikelihoods[chunk] = UpdateRange(answerScores, start, end, LogPriors, Posteriors, _known));
 
         var total = 0.0;
         foreach (var partial in _chunkLogLikelihoods)
@@ -125,4 +110,33 @@ internal sealed class EmState
     /// <summary>The result: current posteriors and priors, with the given confusion matrices [worker][true][answered].</summary>
     public ConsensusResult Result(double[] confusions, (int Iterations, bool Converged, double LogLikelihood) run) =>
         Estimation.Result(Answers, Posteriors, labels: null, confusions, Priors, run.Iterations, run.Converged, run.LogLikelihood);
+
+    /// <summary>Posteriors of items [start, end); returns their log-likelihood.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double UpdateRange<TScores>(
+        TScores answerScores, int start, int end, double[] logPriors, double[] posteriors, int[]? known)
+        where TScores : struct, IAnswerScores
+    {
+        var k = logPriors.Length;
+        Span<double> scores = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
+        var logLikelihood = 0.0;
+        for (var i = start; i < end; i++)
+        {
+            logPriors.CopyTo(scores);
+            answerScores.Add(i, scores);
+            var posterior = posteriors.AsSpan(i * k, k);
+            var label = known is null ? -1 : known[i];
+            if (label < 0)
+            {
+                logLikelihood += Estimation.NormalizeLog(scores, posterior);
+            }
+            else
+            {
+                logLikelihood += scores[label];
+                Estimation.SetCertain(posterior, label);
+            }
+        }
+
+        return logLikelihood;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CrowdLabel.Consensus;
@@ -48,6 +49,7 @@ internal static class Estimation
     public static int ChunkCount(int count, int perChunk) => (count + perChunk - 1) / perChunk;
 
     /// <summary>Turns log-scores into a distribution (shifting by the max before exponentiating); returns log of the sum of exp(scores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double NormalizeLog(ReadOnlySpan<double> logScores, Span<double> distribution)
     {
         var max = double.NegativeInfinity;

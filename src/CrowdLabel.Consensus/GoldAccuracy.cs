@@ -33,24 +33,29 @@ public static class GoldAccuracy
     {
         truths.CheckFits(answers);
         var known = truths.LabelByItem;
-        var offsets = answers.WorkerOffsetArray;
-        var items = answers.WorkerItemArray;
-        var labels = answers.WorkerLabelArray;
+        var offsets = answers.ItemOffsetArray;
+        var workers = answers.WorkerArray;
+        var labels = answers.LabelArray;
+        var correct = new int[answers.WorkerCount];
+        var total = new int[answers.WorkerCount];
+        for (var i = 0; i < answers.ItemCount; i++)
+        {
+            if (known[i] < 0)
+            {
+                continue;
+            }
+
+            for (var a = offsets[i]; a < offsets[i + 1]; a++)
+            {
+                total[workers[a]]++;
+                correct[workers[a]] += labels[a] == known[i] ? 1 : 0;
+            }
+        }
+
         var estimates = new WorkerGoldAccuracy[answers.WorkerCount];
         for (var w = 0; w < estimates.Length; w++)
         {
-            int correct = 0, total = 0;
-            for (var a = offsets[w]; a < offsets[w + 1]; a++)
-            {
-                var truth = known[items[a]];
-                if (truth >= 0)
-                {
-                    total++;
-                    correct += labels[a] == truth ? 1 : 0;
-                }
-            }
-
-            estimates[w] = FromCounts(correct, total, priorCorrect, priorWrong);
+            estimates[w] = FromCounts(correct[w], total[w], priorCorrect, priorWrong);
         }
 
         return [.. estimates];

@@ -14,9 +14,8 @@ public sealed class AnswerSetTests
         Assert.Equal([0, 1, 0, 1], answers.Workers.ToArray());
         Assert.Equal([0, 1, 1, 0], answers.AnswerLabels.ToArray());
         Assert.Equal([0, 2, 4], answers.ItemOffsets.ToArray());
-        Assert.Equal([0, 2, 4], answers.WorkerOffsets.ToArray());
-        Assert.Equal([0, 1, 0, 1], answers.WorkerOrderItems.ToArray());
-        Assert.Equal([0, 1, 1, 0], answers.WorkerOrderLabels.ToArray());
+        Assert.Equal(2, answers.WorkerAnswerCount(0));
+        Assert.Equal(2, answers.ItemAnswerCount(1));
     }
 
     [Fact]
@@ -57,6 +56,24 @@ public sealed class AnswerSetTests
         Assert.Equal(2, answers.DuplicatesDropped);
         Assert.Equal("z", answers.Labels[answers.AnswerLabels[0]]);
         Assert.Equal("x", answers.Labels[answers.AnswerLabels[1]]);
+    }
+
+    [Fact]
+    public void Builder_ItemWithManyAnswers_IsSortedByWorker_AndKeepsTheLastRepeat()
+    {
+        var random = new Random(4);
+        var given = Enumerable.Range(0, 300).Select(n => ("big", $"w{random.Next(100):D3}", $"l{n % 7}")).ToArray();
+
+        var answers = Crowds.Of(given);
+
+        var lastByWorker = given.GroupBy(g => g.Item2).ToDictionary(g => g.Key, g => g.Last().Item3);
+        Assert.Equal(lastByWorker.Count, answers.Count);
+        Assert.Equal(300 - lastByWorker.Count, answers.DuplicatesDropped);
+        Assert.Equal(answers.Workers.ToArray().Order(), answers.Workers.ToArray());
+        for (var a = 0; a < answers.Count; a++)
+        {
+            Assert.Equal(lastByWorker[answers.WorkerIds[answers.Workers[a]]], answers.Labels[answers.AnswerLabels[a]]);
+        }
     }
 
     [Fact]

@@ -1,0 +1,31 @@
+namespace CrowdLabel.Benchmarks;
+
+/// <summary>The benchmark program: one subcommand per benchmark (run with no arguments for the list).</summary>
+internal static class Program
+{
+    private static readonly SortedDictionary<string, (string Summary, Func<string[], int> Run)> Commands = new(StringComparer.Ordinal)
+    {
+        ["consensus"] = ("Dawid-Skene fit at 100k, 1M and 10M synthetic answers, and the CLI on a 1M-row CSV", ConsensusBenchmark.Run),
+        [ConsensusBenchmark.FitCommand] = ("(child process) one Dawid-Skene fit: consensus-fit ANSWERS", ConsensusBenchmark.RunFit),
+        [ConsensusBenchmark.CsvCommand] = ("(child process) write a synthetic answers CSV: consensus-csv ANSWERS FILE", ConsensusBenchmark.RunCsv),
+        [ConsensusBenchmark.CliCommand] = ("(child process) crowdlabel aggregate on a CSV: consensus-cli FILE", ConsensusBenchmark.RunCli),
+        ["import"] = ("batch import of a generated 1,000,000-row CSV on SQLite and PostgreSQL: import [ROWS]", ImportBenchmark.Run),
+        [ImportBenchmark.RunCommand] = ("(child process) one import: import-run PROVIDER CSVFILE", ImportBenchmark.RunOne),
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || !Commands.TryGetValue(args[0], out var command))
+        {
+            Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/CrowdLabel.Benchmarks -- COMMAND [ARGS]");
+            foreach (var (name, (summary, _)) in Commands)
+            {
+                Console.Error.WriteLine($"  {name,-16} {summary}");
+            }
+
+            return 2;
+        }
+
+        return command.Run(args[1..]);
+    }
+}
