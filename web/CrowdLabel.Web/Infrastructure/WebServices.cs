@@ -116,6 +116,7 @@ public static class WebServices
         app.MapRazorPages();
         app.MapProjectsApi();
         app.MapBatchesApi();
+        app.MapBatchLifecycleApi();
         return app;
     }
 }
