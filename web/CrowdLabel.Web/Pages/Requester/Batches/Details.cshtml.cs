@@ -8,11 +8,10 @@ using CrowdLabel.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CrowdLabel.Web.Pages.Requester.Batches;
 
-public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLifecycleService lifecycle, IOptions<LedgerOptions> ledgerOptions) : PageModel
+public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLifecycleService lifecycle) : PageModel
 {
     public sealed record ItemCounts(int Open, int Done, int Disputed, int Resolved);
 
@@ -24,14 +23,8 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
 
     public BatchCost Cost { get; private set; } = null!;
 
-    public Money Balance { get; private set; }
-
-    /// <summary>Price and max redundancy the publish would use: the batch's own once published, the project's before.</summary>
-    public long Price { get; private set; }
-
-    public int MaxRedundancy { get; private set; }
-
-    public Money PublishCost { get; private set; }
+    /// <summary>What publishing a draft would commit, computed by the same code that publishes.</summary>
+    public PublishQuote? Quote { get; private set; }
 
     public string? Message { get; private set; }
 
@@ -103,12 +96,7 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
             byStatus.GetValueOrDefault(ItemStatus.Open), byStatus.GetValueOrDefault(ItemStatus.Done),
             byStatus.GetValueOrDefault(ItemStatus.Disputed), byStatus.GetValueOrDefault(ItemStatus.Resolved));
         Cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
-        Balance = await ledger.GetTenantBalanceAsync(batch.TenantId, cancellationToken);
-        var published = batch.Status != BatchStatus.Draft;
-        Price = published ? batch.PricePerAssignmentMinor : project.PricePerAssignmentMinor;
-        MaxRedundancy = published ? batch.MaxRedundancy : project.MaxRedundancy;
-        var fee = published ? batch.FeePerAssignmentMinor : ledgerOptions.Value.FeePerAssignment(Price);
-        PublishCost = new Money(batch.ItemCount * (long)MaxRedundancy * (Price + fee), batch.Currency);
+        Quote = batch.Status == BatchStatus.Draft ? (await lifecycle.QuotePublishAsync(batchId, cancellationToken)).Value : null;
         return true;
     }
 }
