@@ -121,6 +121,8 @@ public sealed class AnswerSetBuilder
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
         private readonly List<string> _names = [];
+        private string _last = string.Empty;
+        private int _lastId = -1;
 
         public Interner() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -128,17 +130,24 @@ public sealed class AnswerSetBuilder
 
         public int Find(ReadOnlySpan<char> name) => _lookup.TryGetValue(name, out var id) ? id : -1;
 
+        /// <summary>The id of a name, new or seen; a repeat of the previous name (answers grouped by item) skips the hash lookup.</summary>
         public int Intern(ReadOnlySpan<char> name)
         {
-            if (_lookup.TryGetValue(name, out var id))
+            if (_lastId >= 0 && name.SequenceEqual(_last))
             {
-                return id;
+                return _lastId;
             }
 
-            var text = name.ToString();
-            id = _names.Count;
-            _ids.Add(text, id);
-            _names.Add(text);
+            if (!_lookup.TryGetValue(name, out var id))
+            {
+                var text = name.ToString();
+                id = _names.Count;
+                _ids.Add(text, id);
+                _names.Add(text);
+            }
+
+            _last = _names[id];
+            _lastId = id;
             return id;
         }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrowdLabel.Consensus;
 
 /// <summary>The canonical layout of an answer set: sorted by item then worker, one answer per (item, worker).</summary>
@@ -31,6 +33,7 @@ internal sealed class CanonicalAnswers
     /// <summary>Sorts answers given in any order; ids must already be in range.</summary>
     /// <remarks>A stable counting sort by item (linear), then each item's few answers sorted by worker, ties kept in input
     /// order, so that of several answers by one worker to one item the last given is the one kept.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CanonicalAnswers Sort(
         ReadOnlySpan<int> items,
         ReadOnlySpan<int> workers,

@@ -69,36 +69,42 @@ public static class DawidSkene
         var counts = sums.Sum(scheduling, (startItem, endItem, table) =>
             CountAnswers(startItem, endItem, table, posteriors, offsets, workers, labels, k));
 
-        var uniform = Math.Log(1.0 / k);
         Estimation.ForChunks(answers.WorkerCount, Estimation.WorkersPerChunk, scheduling, (_, start, end) =>
-        {
-            Span<double> totals = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
-            for (var w = start; w < end; w++)
-            {
-                var worker = counts.AsSpan(w * k * k, k * k);
-                totals.Clear();
-                for (var l = 0; l < k; l++)
-                {
-                    for (var j = 0; j < k; j++)
-                    {
-                        totals[j] += worker[(l * k) + j];
-                    }
-                }
+            NormalizeCounts(start, end, counts, alpha, k, logConfusion));
+    }
 
-                var logs = logConfusion.AsSpan(w * k * k, k * k);
-                for (var l = 0; l < k; l++)
+    /// <summary>log pi of workers [start, end) from their counts: each true class's column normalized over the answered labels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NormalizeCounts(int start, int end, double[] counts, double alpha, int k, double[] logConfusion)
+    {
+        var uniform = Math.Log(1.0 / k);
+        Span<double> totals = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
+        for (var w = start; w < end; w++)
+        {
+            var worker = counts.AsSpan(w * k * k, k * k);
+            totals.Clear();
+            for (var l = 0; l < k; l++)
+            {
+                for (var j = 0; j < k; j++)
                 {
-                    for (var j = 0; j < k; j++)
-                    {
-                        var denominator = totals[j] + (k * alpha);
-                        logs[(l * k) + j] = denominator > 0 ? Estimation.SafeLog((worker[(l * k) + j] + alpha) / denominator) : uniform;
-                    }
+                    totals[j] += worker[(l * k) + j];
                 }
             }
-        });
+
+            var logs = logConfusion.AsSpan(w * k * k, k * k);
+            for (var l = 0; l < k; l++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    var denominator = totals[j] + (k * alpha);
+                    logs[(l * k) + j] = denominator > 0 ? Estimation.SafeLog((worker[(l * k) + j] + alpha) / denominator) : uniform;
+                }
+            }
+        }
     }
 
     /// <summary>From log pi laid out [worker][answered][true] to probabilities laid out [worker][true][answered].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Probabilities(double[] logConfusion, int k)
     {
         var confusion = new double[logConfusion.Length];

@@ -112,28 +112,59 @@ internal sealed class EmState
         Estimation.Result(Answers, Posteriors, labels: null, confusions, Priors, run.Iterations, run.Converged, run.LogLikelihood);
 
     /// <summary>Posteriors of items [start, end); returns their log-likelihood.</summary>
+    /// <remarks>Three passes over the range's rows: log-scores shifted by each row's max (a known item's row becomes 0 on
+    /// its label and -infinity elsewhere), one vectorized exponential over the whole range, then normalization. An
+    /// item adds max + log(sum of exp) to the log-likelihood (a known item adds its score on the known label).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double UpdateRange<TScores>(
         TScores answerScores, int start, int end, double[] logPriors, double[] posteriors, int[]? known)
         where TScores : struct, IAnswerScores
     {
         var k = logPriors.Length;
-        Span<double> scores = k <= Estimation.StackLimit ? stackalloc double[k] : new double[k];
         var logLikelihood = 0.0;
         for (var i = start; i < end; i++)
         {
-            logPriors.CopyTo(scores);
-            answerScores.Add(i, scores);
-            var posterior = posteriors.AsSpan(i * k, k);
+            var row = posteriors.AsSpan(i * k, k);
+            logPriors.CopyTo(row);
+            answerScores.Add(i, row);
             var label = known is null ? -1 : known[i];
-            if (label < 0)
+            if (label >= 0)
             {
-                logLikelihood += Estimation.NormalizeLog(scores, posterior);
+                logLikelihood += row[label];
+                row.Fill(double.NegativeInfinity);
+                row[label] = 0;
+                continue;
             }
-            else
+
+            var max = double.NegativeInfinity;
+            foreach (var score in row)
             {
-                logLikelihood += scores[label];
-                Estimation.SetCertain(posterior, label);
+                max = Math.Max(max, score);
+            }
+
+            logLikelihood += max;
+            for (var j = 0; j < k; j++)
+            {
+                row[j] -= max;
+            }
+        }
+
+        var rows = posteriors.AsSpan(start * k, (end - start) * k);
+        Estimation.ExpInPlace(rows);
+        for (var i = 0; i < rows.Length; i += k)
+        {
+            var row = rows.Slice(i, k);
+            var sum = 0.0;
+            foreach (var p in row)
+            {
+                sum += p;
+            }
+
+            logLikelihood += Math.Log(sum);
+            var inverse = 1 / sum;
+            for (var j = 0; j < k; j++)
+            {
+                row[j] *= inverse;
             }
         }
 

@@ -5,6 +5,8 @@
 // Posterior of item i: the share of its answers giving each class. A tie goes to the first of the tied classes in label
 // order (as crowd-kit does, so the figures compare) and is reported as a tie.
 
+using System.Runtime.CompilerServices;
+
 namespace CrowdLabel.Consensus;
 
 /// <summary>Majority vote: each item's label is the one most of its workers gave; ties are broken deterministically and reported.</summary>
@@ -37,6 +39,7 @@ public static class MajorityVote
     }
 
     /// <summary>Each item's share of votes per class (row-major, item x class); known truths are certain; an item with no answers is uniform.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] VoteShares(AnswerSet answers, KnownTruths? truths)
     {
         var k = answers.ClassCount;

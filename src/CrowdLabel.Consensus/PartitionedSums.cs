@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrowdLabel.Consensus;
 
 /// <summary>Sums over all answers in item order into one table (per-worker counts), split over fixed item ranges that run in parallel.</summary>
@@ -36,6 +38,7 @@ internal sealed class PartitionedSums
     public delegate void Accumulate(int startItem, int endItem, double[] table);
 
     /// <summary>Clears the tables, lets every range accumulate, and returns the total (owned by this object, overwritten by the next call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Sum(ParallelOptions? scheduling, Accumulate accumulate)
     {
         void Range(int r)
