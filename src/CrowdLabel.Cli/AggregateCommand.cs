@@ -37,16 +37,23 @@ internal static class AggregateCommand
     private static void Execute(AggregateOptions options, TextWriter stdout, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        var builder = new AnswerSetBuilder();
+        var builder = options.Labels is null ? new AnswerSetBuilder() : new AnswerSetBuilder(options.Labels);
         var gold = options.Gold is null ? null : CsvFiles.ReadItemLabels(options.Gold);
-        foreach (var (_, label) in gold ?? [])
+        foreach (var (_, label, line) in gold ?? [])
         {
-            builder.AddLabel(label);
+            try
+            {
+                builder.AddLabel(label);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InputFileException(options.Gold!, line, e.Message);
+            }
         }
 
         CsvFiles.ReadAnswers(options.Input, builder);
         var answers = builder.Build();
-        var truths = gold is null ? null : KnownTruths.FromIds(answers, gold);
+        var truths = gold is null ? null : KnownTruths.FromIds(answers, gold.Select(g => (g.Item, g.Label)));
         var read = clock.Elapsed.TotalSeconds;
         var result = options.Method switch
         {
@@ -87,7 +94,7 @@ internal static class AggregateCommand
     private static string Score(string path, AnswerSet answers, ConsensusResult result, KnownTruths? truths)
     {
         var truthByItem = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (item, label) in CsvFiles.ReadItemLabels(path))
+        foreach (var (item, label, _) in CsvFiles.ReadItemLabels(path))
         {
             truthByItem[item] = label;
         }

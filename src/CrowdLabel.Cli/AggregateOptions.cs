@@ -20,6 +20,7 @@ internal sealed record AggregateOptions(
     string? Output,
     string? Workers,
     string? Truth,
+    IReadOnlyList<string>? Labels,
     DawidSkeneOptions Fit)
 {
     public string MethodName => Method switch
@@ -58,7 +59,7 @@ internal sealed record AggregateOptions(
                 throw new UsageException($"--{name} needs a value.");
             }
 
-            if (name is not ("input" or "method" or "gold" or "output" or "workers" or "truth" or "max-iter" or "tol" or "alpha"))
+            if (name is not ("input" or "method" or "gold" or "output" or "workers" or "truth" or "labels" or "max-iter" or "tol" or "alpha"))
             {
                 throw new UsageException($"unknown option --{name}.");
             }
@@ -84,7 +85,21 @@ internal sealed record AggregateOptions(
             values.GetValueOrDefault("output"),
             values.GetValueOrDefault("workers"),
             values.GetValueOrDefault("truth"),
+            ParseLabels(values.GetValueOrDefault("labels")),
             fit);
+    }
+
+    private static string[]? ParseLabels(string? list)
+    {
+        if (list is null)
+        {
+            return null;
+        }
+
+        var labels = list.Split(',');
+        return labels.Any(string.IsNullOrEmpty) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Length
+            ? throw new UsageException($"--labels must list distinct, non-empty labels separated by commas, not '{list}'.")
+            : labels;
     }
 
     private static AggregationMethod ParseMethod(string name) => name switch

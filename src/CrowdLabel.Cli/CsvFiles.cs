@@ -22,10 +22,17 @@ internal static class CsvFiles
                 continue;
             }
 
-            builder.Add(
-                Field(path, row, columns[0], "item"),
-                Field(path, row, columns[1], "worker"),
-                Field(path, row, columns[2], "label"));
+            try
+            {
+                builder.Add(
+                    Field(path, row, columns[0], "item"),
+                    Field(path, row, columns[1], "worker"),
+                    Field(path, row, columns[2], "label"));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InputFileException(path, row.LineNumberFrom, e.Message);
+            }
         }
 
         if (builder.Count == 0)
@@ -34,12 +41,12 @@ internal static class CsvFiles
         }
     }
 
-    /// <summary>Reads (item, label) pairs (header item,label), for gold and truth files.</summary>
-    public static List<(string Item, string Label)> ReadItemLabels(string path)
+    /// <summary>Reads (item, label) pairs with their line numbers (header item,label), for gold and truth files.</summary>
+    public static List<(string Item, string Label, int Line)> ReadItemLabels(string path)
     {
         using var reader = Open(path, ["item", "label"], out var columns);
         var columnCount = reader.Header.ColNames.Count;
-        var pairs = new List<(string Item, string Label)>();
+        var pairs = new List<(string Item, string Label, int Line)>();
         foreach (var row in reader)
         {
             if (IsBlankOrChecked(path, row, columnCount))
@@ -47,7 +54,7 @@ internal static class CsvFiles
                 continue;
             }
 
-            pairs.Add((Field(path, row, columns[0], "item").ToString(), Field(path, row, columns[1], "label").ToString()));
+            pairs.Add((Field(path, row, columns[0], "item").ToString(), Field(path, row, columns[1], "label").ToString(), row.LineNumberFrom));
         }
 
         return pairs;

@@ -25,6 +25,8 @@ public static class Program
           --output FILE     labels, CSV item,label,confidence sorted by item (default: standard output)
           --workers FILE    worker quality, CSV worker,accuracy,answers
           --truth FILE      CSV item,label: print the accuracy of the labels against it
+          --labels A,B,C    the label set, in this order (default: the labels found, in numeric or ordinal order);
+                            an answer or gold label outside it is an error
           --max-iter N      EM iteration cap (default 100)
           --tol X           EM stops when the log-likelihood per answer gains less than X (default 1e-5)
           --alpha X         add-alpha smoothing of confusion matrices and priors (default 0.01)

@@ -164,6 +164,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Aggregate_WithLabels_RejectsAnAnswerOutsideTheSet_WithItsLine()
+    {
+        var input = Write("answers.csv", Answers + "\ni4,w1,bird\n");
+
+        var (code, _, stderr) = Run("aggregate", "--input", input, "--labels", "cat,dog");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{input}, line 11: Label 'bird' (item 'i4', worker 'w1') is not one of the declared labels: cat, dog.", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Aggregate_WithLabels_KeepsUnusedClasses_InTheGivenOrder()
+    {
+        var input = Write("answers.csv", Answers);
+        var gold = Write("gold.csv", "item,label\ni1,cat\ni3,fish\n");
+
+        var (code, _, stderr) = Run("aggregate", "--input", input, "--labels", "dog,cat,bird", "--gold", gold);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{gold}, line 3: Label 'fish' is not one of the declared labels: dog, cat, bird.", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Run("aggregate", "--input", input, "--labels", "dog,cat,bird").Code);
+        Assert.Contains("classes: 3", Run("aggregate", "--input", input, "--labels", "dog,cat,bird").Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Aggregate_MissingInputFile_ExitsNonZero()
     {
         var (code, _, stderr) = Run("aggregate", "--input", Path.Combine(_folder, "nope.csv"));
@@ -179,6 +204,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--input x.csv --max-iter 0", "--max-iter must be a number of at least 1")]
     [InlineData("--input x.csv --colour red", "unknown option --colour")]
     [InlineData("--input x.csv --alpha", "--alpha needs a value")]
+    [InlineData("--input x.csv --labels a,,b", "--labels must list distinct, non-empty labels")]
     public void Aggregate_BadCommandLine_ExitsWithUsage(string arguments, string expected)
     {
         var (code, _, stderr) = Run(["aggregate", .. arguments.Split(' ')]);
