@@ -1,6 +1,7 @@
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Projects;
+using CrowdLabel.Core.Qualification;
 using CrowdLabel.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ public static class CoreServices
         services.AddScoped<ImportService>();
         services.AddOptions<ImportOptions>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<QualificationService>();
         return services;
     }
 }

@@ -46,6 +46,16 @@ public sealed record ProjectInput
     public int LeaseMinutes { get; init; } = 10;
 
     public int AutoApprovalHours { get; init; } = 72;
+
+    /// <summary>Gold items in the qualification test a worker must pass first; 0 for no test.</summary>
+    public int QualificationItemCount { get; init; }
+
+    public double QualificationPassMark { get; init; } = 0.8;
+
+    public int QualificationRetryHours { get; init; } = 24;
+
+    /// <summary>Live leases one worker may hold in one batch at a time.</summary>
+    public int MaxLeasesPerWorker { get; init; } = 1;
 }
 
 /// <summary>The rules a project must keep; every message says what to change.</summary>
@@ -91,6 +101,10 @@ public sealed class ProjectInputValidator : AbstractValidator<ProjectInput>
         RuleFor(x => x.Visibility).IsInEnum().WithMessage("Choose public marketplace or private workforce.");
         RuleFor(x => x.LeaseMinutes).InclusiveBetween(1, 240).WithMessage("A lease lasts from 1 to 240 minutes.");
         RuleFor(x => x.AutoApprovalHours).InclusiveBetween(0, 720).WithMessage("Auto-approval happens within 0 to 720 hours (30 days).");
+        RuleFor(x => x.QualificationItemCount).InclusiveBetween(0, 50).WithMessage("A qualification test has 0 (none) to 50 gold items.");
+        RuleFor(x => x.QualificationPassMark).InclusiveBetween(0.5, 1).WithMessage("The pass mark is from 0.5 to 1 (every item right).");
+        RuleFor(x => x.QualificationRetryHours).InclusiveBetween(0, 720).WithMessage("A failed worker retries after 0 to 720 hours.");
+        RuleFor(x => x.MaxLeasesPerWorker).InclusiveBetween(1, 10).WithMessage("A worker holds 1 to 10 tasks of a batch at a time.");
     }
 
     private static bool Distinct(IEnumerable<string> values)

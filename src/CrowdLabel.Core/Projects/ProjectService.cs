@@ -96,6 +96,10 @@ public sealed class ProjectService(ICrowdLabelDb db, ITenantContext tenantContex
         project.Visibility = input.Visibility;
         project.LeaseMinutes = input.LeaseMinutes;
         project.AutoApprovalHours = input.AutoApprovalHours;
+        project.QualificationItemCount = input.QualificationItemCount;
+        project.QualificationPassMark = input.QualificationPassMark;
+        project.QualificationRetryHours = input.QualificationRetryHours;
+        project.MaxLeasesPerWorker = input.MaxLeasesPerWorker;
     }
 
     private static IEnumerable<ProjectLabel> NewLabels(ProjectInput input, Project project, int version) =>

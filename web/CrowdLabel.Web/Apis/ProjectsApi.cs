@@ -11,13 +11,15 @@ namespace CrowdLabel.Web.Apis;
 public sealed record ProjectDto(
     Guid Id, string Name, string TaskType, int Version, IReadOnlyList<LabelInput> Labels, string Instructions, string ItemTemplate,
     long PricePerAssignment, string Currency, int BaseRedundancy, int MaxRedundancy, double ConfidenceTarget, double GoldRatio,
-    double MinWorkerGoldAccuracy, string Visibility, int LeaseMinutes, int AutoApprovalHours)
+    double MinWorkerGoldAccuracy, string Visibility, int LeaseMinutes, int AutoApprovalHours,
+    int QualificationItemCount, double QualificationPassMark, int QualificationRetryHours, int MaxLeasesPerWorker)
 {
     public static ProjectDto From(Project p, IEnumerable<ProjectLabel> labels) => new(
         p.Id, p.Name, p.TaskType.ToString(), p.Version,
         labels.Select(l => new LabelInput { Name = l.Name, Key = l.Key, Description = l.Description }).ToList(),
         p.Instructions, p.ItemTemplate, p.PricePerAssignmentMinor, p.Currency, p.BaseRedundancy, p.MaxRedundancy,
-        p.ConfidenceTarget, p.GoldRatio, p.MinWorkerGoldAccuracy, p.Visibility.ToString(), p.LeaseMinutes, p.AutoApprovalHours);
+        p.ConfidenceTarget, p.GoldRatio, p.MinWorkerGoldAccuracy, p.Visibility.ToString(), p.LeaseMinutes, p.AutoApprovalHours,
+        p.QualificationItemCount, p.QualificationPassMark, p.QualificationRetryHours, p.MaxLeasesPerWorker);
 }
 
 /// <summary>Requester routes for projects under /api/v1 (tenant API key).</summary>

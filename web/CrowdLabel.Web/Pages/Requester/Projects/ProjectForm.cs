@@ -36,6 +36,14 @@ public sealed class ProjectForm
 
     public int AutoApprovalHours { get; set; } = 72;
 
+    public int QualificationItemCount { get; set; }
+
+    public double QualificationPassMark { get; set; } = 0.8;
+
+    public int QualificationRetryHours { get; set; } = 24;
+
+    public int MaxLeasesPerWorker { get; set; } = 1;
+
     public ProjectInput ToInput() => new()
     {
         Name = Name,
@@ -52,6 +60,10 @@ public sealed class ProjectForm
         Visibility = Visibility,
         LeaseMinutes = LeaseMinutes,
         AutoApprovalHours = AutoApprovalHours,
+        QualificationItemCount = QualificationItemCount,
+        QualificationPassMark = QualificationPassMark,
+        QualificationRetryHours = QualificationRetryHours,
+        MaxLeasesPerWorker = MaxLeasesPerWorker,
     };
 
     public static ProjectForm From(Project project, IEnumerable<ProjectLabel> labels) => new()
@@ -69,6 +81,10 @@ public sealed class ProjectForm
         Visibility = project.Visibility,
         LeaseMinutes = project.LeaseMinutes,
         AutoApprovalHours = project.AutoApprovalHours,
+        QualificationItemCount = project.QualificationItemCount,
+        QualificationPassMark = project.QualificationPassMark,
+        QualificationRetryHours = project.QualificationRetryHours,
+        MaxLeasesPerWorker = project.MaxLeasesPerWorker,
     };
 
     /// <summary>Service errors are about input fields; labels errors all belong to the one labels box.</summary>
