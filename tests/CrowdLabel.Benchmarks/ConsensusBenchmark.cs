@@ -23,8 +23,8 @@ internal static class ConsensusBenchmark
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine("Synthetic crowd: K = 5, 1000 workers with random confusion matrices, redundancy 5, seed 20261129.");
         Console.WriteLine();
-        Console.WriteLine("| answers | items | classes | iterations | converged | build s | fit s | s / iteration | warm fit s | peak working set MB | DS accuracy | MV accuracy |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| answers | items | classes | iterations | converged | build s | fit s | fit CPU s | s / iteration | warm fit s | peak working set MB | DS accuracy | MV accuracy |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var fitSeconds = new Dictionary<int, double>();
         foreach (var size in sizes)
         {
@@ -32,7 +32,7 @@ internal static class ConsensusBenchmark
             fitSeconds[size] = Number(result, "fit_s");
             Console.WriteLine(
                 $"| {size:N0} | {result["items"]} | {result["classes"]} | {result["iterations"]} | {result["converged"]} | {result["build_s"]} | " +
-                $"{result["fit_s"]} | {result["per_iteration_s"]} | {result["warm_fit_s"]} | {result["peak_mb"]} | {result["ds_accuracy"]} | {result["mv_accuracy"]} |");
+                $"{result["fit_s"]} | {result["fit_cpu_s"]} | {result["per_iteration_s"]} | {result["warm_fit_s"]} | {result["peak_mb"]} | {result["ds_accuracy"]} | {result["mv_accuracy"]} |");
         }
 
         if (fitSeconds.TryGetValue(1_000_000, out var million) && fitSeconds.TryGetValue(10_000_000, out var tenMillion))
@@ -51,14 +51,44 @@ internal static class ConsensusBenchmark
                 Console.WriteLine();
                 Console.WriteLine($"CLI, crowdlabel aggregate --method ds on a {cliAnswers:N0}-row CSV ({new FileInfo(csv).Length / 1e6:0.0} MB):");
                 Console.WriteLine();
-                Console.WriteLine("| answers | Run (parse, fit, write) s | whole process s | peak working set MB |");
-                Console.WriteLine("| --- | --- | --- | --- |");
-                Console.WriteLine($"| {cliAnswers:N0} | {result["run_s"]} | {wall:0.000} | {result["peak_mb"]} |");
+                Console.WriteLine("| answers | Run (read, fit, write) s | whole process s | process CPU s | peak working set MB |");
+                Console.WriteLine("| --- | --- | --- | --- | --- |");
+                Console.WriteLine($"| {cliAnswers:N0} | {result["run_s"]} | {wall:0.000} | {result["cpu_s"]} | {result["peak_mb"]} |");
             }
             finally
             {
                 File.Delete(csv);
             }
+        }
+
+        return 0;
+    }
+
+    /// <summary>consensus-datasets [FOLDER]: accuracy against truth.csv of each method on every dataset under tests/data.</summary>
+    /// <remarks>Accuracy counts the items of truth.csv that have answers (relevance has truth for only some of its items).</remarks>
+    public static int RunDatasets(string[] args)
+    {
+        var root = args.Length > 0 ? args[0] : FindDataFolder();
+        Console.WriteLine("| dataset | answers | items | workers | classes | MV | DS | one-coin | DS iterations | DS fit s |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var builder = new AnswerSetBuilder();
+            Cli.CsvFiles.ReadAnswers(Path.Combine(folder, "answers.csv"), builder);
+            var answers = builder.Build();
+            var truth = Cli.CsvFiles.ReadItemLabels(Path.Combine(folder, "truth.csv"))
+                .Select(t => (Item: answers.IndexOfItem(t.Item), Label: answers.IndexOfLabel(t.Label)))
+                .Where(t => t.Item >= 0)
+                .ToArray();
+            string Score(ConsensusResult result) =>
+                ((double)truth.Count(t => result.ItemLabels[t.Item] == t.Label) / truth.Length).ToString("0.0000", CultureInfo.InvariantCulture);
+
+            var clock = Stopwatch.StartNew();
+            var ds = DawidSkene.Fit(answers);
+            var fit = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(
+                $"| {Path.GetFileName(folder)} | {answers.Count:N0} | {answers.ItemCount:N0} | {answers.WorkerCount:N0} | {answers.ClassCount} | " +
+                $"{Score(MajorityVote.Fit(answers))} | {Score(ds)} | {Score(OneCoinDawidSkene.Fit(answers))} | {ds.Iterations} | {Seconds(fit)} |");
         }
 
         return 0;
@@ -76,8 +106,10 @@ internal static class ConsensusBenchmark
         var built = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = DawidSkene.Fit(answers);
         var fit = clock.Elapsed.TotalSeconds;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
 
         clock.Restart();
@@ -94,6 +126,7 @@ internal static class ConsensusBenchmark
             ("generate_s", Seconds(generated)),
             ("build_s", Seconds(built)),
             ("fit_s", Seconds(fit)),
+            ("fit_cpu_s", Seconds(cpu.TotalSeconds)),
             ("per_iteration_s", (fit / result.Iterations).ToString("0.0000", CultureInfo.InvariantCulture)),
             ("warm_fit_s", Seconds(warm)),
             ("peak_mb", Invariant((int)(peak / (1024 * 1024)))),
@@ -126,7 +159,8 @@ internal static class ConsensusBenchmark
             var code = Cli.Program.Run(["aggregate", "--input", args[0], "--method", "ds", "--output", output], Console.Out, Console.Error);
             var run = clock.Elapsed.TotalSeconds;
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-            Report(("exit", Invariant(code)), ("run_s", Seconds(run)), ("peak_mb", Invariant((int)(peak / (1024 * 1024)))));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            Report(("exit", Invariant(code)), ("run_s", Seconds(run)), ("cpu_s", Seconds(cpu)), ("peak_mb", Invariant((int)(peak / (1024 * 1024)))));
             return code;
         }
         finally
@@ -185,6 +219,20 @@ internal static class ConsensusBenchmark
         }
 
         return ((double)right / truth.Length).ToString("0.0000", CultureInfo.InvariantCulture);
+    }
+
+    private static string FindDataFolder()
+    {
+        for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null; folder = folder.Parent)
+        {
+            var data = Path.Combine(folder.FullName, "tests", "data");
+            if (Directory.Exists(data))
+            {
+                return data;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/data not found above the current folder: pass the folder as an argument.");
     }
 
     private static string? Option(string[] args, string name)
