@@ -120,6 +120,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Aggregate_FileWithByteOrderMarkAndCrLf_IsRead()
+    {
+        var input = Path.Combine(_folder, "bom.csv");
+        File.WriteAllText(input, "item,worker,label\r\ni1,w1,a\r\ni1,w2,a\r\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var (code, stdout, _) = Run("aggregate", "--input", input);
+
+        Assert.Equal(0, code);
+        Assert.Contains("i1,a,1", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Aggregate_RepeatedAnswers_CountTheLastOne_AndAreReported()
     {
         var input = Write("answers.csv", "item,worker,label\ni1,w1,a\ni1,w1,b\ni1,w2,b\n");
