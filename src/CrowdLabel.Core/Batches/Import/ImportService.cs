@@ -254,20 +254,10 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
     }
 
     /// <summary>System.Text.Json reports invalid UTF-8 as a JsonException; check it first so the message says "encoding".</summary>
-    private sealed class Utf8CheckingStream(Stream inner) : Stream
+    private sealed class Utf8CheckingStream(Stream inner) : ReadOnlyStream
     {
         private readonly Decoder _decoder = StrictUtf8.GetDecoder();
         private readonly char[] _chars = new char[64 * 1024 + 16];
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, Math.Min(count, 64 * 1024))));
 
@@ -277,19 +267,6 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
             var read = await inner.ReadAsync(slice, cancellationToken);
             return Check(slice.Span[..read]);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private int Check(ReadOnlySpan<byte> bytes)
         {

@@ -44,11 +44,9 @@ public sealed class FileTooLargeException(long limit) : IOException($"The file i
     public long Limit { get; } = limit;
 }
 
-/// <summary>A read-only stream that refuses to deliver more than a set number of bytes.</summary>
-public sealed class LimitedStream(Stream inner, long limit) : Stream
+/// <summary>The plumbing of a forward-only, read-only stream; subclasses implement reading.</summary>
+public abstract class ReadOnlyStream : Stream
 {
-    private long _read;
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -57,12 +55,7 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
 
     public override long Length => throw new NotSupportedException();
 
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -76,6 +69,17 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A read-only stream that refuses to deliver more than a set number of bytes.</summary>
+public sealed class LimitedStream(Stream inner, long limit) : ReadOnlyStream
+{
+    private long _read;
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
 
     private int Count(int read)
     {
