@@ -249,6 +249,24 @@ public sealed class CliTests : IDisposable
         Assert.Contains($"accuracy: {expected.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)}", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.5958884, "0.595888")]
+    [InlineData(0.5, "0.5")]
+    [InlineData(1.0, "1")]
+    [InlineData(0.9999996, "1")]
+    [InlineData(0.0, "0")]
+    [InlineData(0.0000004, "0")]
+    [InlineData(0.0000005, "0.000001")]
+    [InlineData(0.25, "0.25")]
+    [InlineData(0.333333333, "0.333333")]
+    public void Probabilities_AreWrittenWithAtMostSixDecimals(double probability, string expected)
+    {
+        Span<char> digits = stackalloc char[8];
+
+        Assert.Equal(expected, CsvFiles.Probability(probability, digits).ToString());
+        Assert.Equal(probability.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture), expected);
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
     {
         using var stdout = new StringWriter();
