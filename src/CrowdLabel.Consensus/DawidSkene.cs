@@ -132,11 +132,7 @@ public static class DawidSkene
             var posterior = posteriors.AsSpan(i * k, k);
             for (var a = offsets[i]; a < offsets[i + 1]; a++)
             {
-                var given = table.AsSpan(((workers[a] * k) + labels[a]) * k, k);
-                for (var j = 0; j < k; j++)
-                {
-                    given[j] += posterior[j];
-                }
+                Estimation.AddTo(table.AsSpan(((workers[a] * k) + labels[a]) * k, k), posterior);
             }
         }
     }
@@ -155,11 +151,7 @@ public static class DawidSkene
             var k = scores.Length;
             for (var a = _offsets[item]; a < _offsets[item + 1]; a++)
             {
-                var given = _logConfusion.AsSpan(((_workers[a] * k) + _labels[a]) * k, k);
-                for (var j = 0; j < k; j++)
-                {
-                    scores[j] += given[j];
-                }
+                Estimation.AddTo(scores, _logConfusion.AsSpan(((_workers[a] * k) + _labels[a]) * k, k));
             }
         }
     }

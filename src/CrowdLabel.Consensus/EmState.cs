@@ -114,7 +114,9 @@ internal sealed class EmState
     /// <summary>Posteriors of items [start, end); returns their log-likelihood.</summary>
     /// <remarks>Three passes over the range's rows: log-scores shifted by each row's max (a known item's row becomes 0 on
     /// its label and -infinity elsewhere), one vectorized exponential over the whole range, then normalization. An
-    /// item adds max + log(sum of exp) to the log-likelihood (a known item adds its score on the known label).</remarks>
+    /// item adds max + log(sum of exp) to the log-likelihood (a known item adds its score on the known label). Each sum
+    /// lies in [1, K], so the sums are multiplied in batches small enough not to overflow (K^batch &lt; e^600) and one
+    /// log taken per batch.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double UpdateRange<TScores>(
         TScores answerScores, int start, int end, double[] logPriors, double[] posteriors, int[]? known)
@@ -151,6 +153,9 @@ internal sealed class EmState
 
         var rows = posteriors.AsSpan(start * k, (end - start) * k);
         Estimation.ExpInPlace(rows);
+        var sums = 1.0;
+        var inBatch = 0;
+        var batch = Math.Max(1, (int)(600 / Math.Log(Math.Max(k, 2))));
         for (var i = 0; i < rows.Length; i += k)
         {
             var row = rows.Slice(i, k);
@@ -160,14 +165,20 @@ internal sealed class EmState
                 sum += p;
             }
 
-            logLikelihood += Math.Log(sum);
             var inverse = 1 / sum;
             for (var j = 0; j < k; j++)
             {
                 row[j] *= inverse;
             }
+
+            sums *= sum;
+            if (++inBatch == batch)
+            {
+                logLikelihood += Math.Log(sums);
+                (sums, inBatch) = (1.0, 0);
+            }
         }
 
-        return logLikelihood;
+        return logLikelihood + Math.Log(sums);
     }
 }
