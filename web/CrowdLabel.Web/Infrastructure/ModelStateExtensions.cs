@@ -9,7 +9,7 @@ public static class ModelStateExtensions
     {
         foreach (var (field, messages) in errors)
         {
-            var key = field.Length == 0 ? "" : $"{prefix}.{field}";
+            var key = field.Length == 0 || prefix.Length == 0 ? field : $"{prefix}.{field}";
             foreach (var message in messages)
             {
                 modelState.AddModelError(key, message);

@@ -1,0 +1,19 @@
+// Qualification test by keyboard: in an item, a label's key chooses that label and moves on to the next item.
+const form = document.getElementById("qualification");
+
+if (form) {
+  const items = [...form.querySelectorAll("fieldset.qualification-item")];
+  items[0]?.querySelector("input")?.focus();
+
+  form.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const item = event.target.closest?.("fieldset.qualification-item");
+    if (!item) return;
+    const choice = item.querySelector(`input[data-key="${CSS.escape(event.key)}"]`);
+    if (!choice) return;
+    event.preventDefault();
+    choice.checked = true;
+    const next = items[Number(item.dataset.index) + 1];
+    (next?.querySelector("input") ?? form.querySelector("button[type=submit]")).focus();
+  });
+}
