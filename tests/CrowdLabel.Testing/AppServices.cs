@@ -2,6 +2,7 @@ using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Work;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,7 @@ public static class AppServices
 
         services.AddCrowdLabelCore();
         services.AddCrowdLabelLedger(configuration);
+        services.AddCrowdLabelWork();
         services.AddCrowdLabelData(configuration, Path.Combine(Path.GetTempPath(), "crowdlabel-tests"));
         services.AddIdentityCore<AppUser>(IdentitySettings.Apply)
             .AddRoles<AppRole>()

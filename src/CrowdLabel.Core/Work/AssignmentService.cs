@@ -1,0 +1,630 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrowdLabel.Core.Work;
+
+/// <summary>
+/// The assignment engine (DESIGN.md, "The life of a batch", steps 4 and 5): leases items to workers, takes their
+/// answers, and frees leases that are given back or run out.
+/// <para>
+/// It keeps two invariants under any concurrency, on every provider: no item ever has more live leases plus answers
+/// than its redundancy target (<see cref="Item.Claimed"/> counts exactly those, and a slot is taken by one conditional
+/// UPDATE that checks the count in the same statement), and no worker is ever assigned an item twice (the claim only
+/// looks at items the worker never had, and the unique index on (item, worker) stands behind it).
+/// </para>
+/// <para>
+/// Workers are global accounts, not tenant members: a worker's request has no current tenant. Each operation finds its
+/// batch or assignment past the tenant filter, checks that this worker may see it, and then makes its tenant current
+/// for the rest of the operation, so the filter and the write guard apply as usual. One scope serves one tenant.
+/// </para>
+/// </summary>
+public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock)
+{
+    /// <summary>The errors-map key of a refusal because the worker's lease on the task has ended (the API answers 409).</summary>
+    public const string LeaseErrorKey = "lease";
+
+    /// <summary>Items tried per round of a claim; a round whose items all filled up meanwhile is followed by a fresh one.</summary>
+    private const int CandidatesPerRound = 8;
+
+    private const int MaxRounds = 20;
+
+    /// <summary>Expired leases of one batch a claim frees on its way; the job frees any others.</summary>
+    private const int LazyExpiryLimit = 100;
+
+    private const int JobChunk = 500;
+
+    private const int MaxAttempts = 4;
+
+    private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
+
+    private readonly AnswerInputValidator _answerValidator = new();
+    private readonly ProblemInputValidator _problemValidator = new();
+
+    /// <summary>
+    /// Leases the next item of a batch to a worker: an item this worker never had, with an open slot, fewest answers
+    /// first, then least confident; gold items come in at the project's gold ratio. A worker already holding as many
+    /// live leases in the batch as the project allows gets their oldest one back (so a repeated claim is harmless).
+    /// Refused, with nothing changed, when the batch is not open or the worker may not work on its project; not found
+    /// when the batch does not exist or is private to a workforce the worker is not in.
+    /// </summary>
+    public async Task<Result<ClaimOutcome>> ClaimAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken = default)
+    {
+        var found = await FindBatchAsync(batchId, workerId, cancellationToken);
+        if (found is null)
+        {
+            return Result<ClaimOutcome>.NotFound();
+        }
+
+        var (batch, project) = found.Value;
+        if (await ClaimRefusalAsync(batch, project, workerId, cancellationToken) is { } refusal)
+        {
+            return Result<ClaimOutcome>.Invalid("", refusal);
+        }
+
+        return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
+    }
+
+    /// <summary>The task of an assignment the worker holds now (for showing it again); not found for any other assignment.</summary>
+    public async Task<Result<WorkTask>> GetTaskAsync(Guid assignmentId, Guid workerId, CancellationToken cancellationToken = default)
+    {
+        var held = await FindAssignmentAsync(assignmentId, workerId, cancellationToken);
+        if (held is null || held.Assignment.Status != AssignmentStatus.Leased || held.Assignment.LeaseExpiresAt < Now())
+        {
+            return Result<WorkTask>.NotFound();
+        }
+
+        var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == held.ProjectId, cancellationToken);
+        return Result<WorkTask>.Success(await TaskOfAsync(held.Assignment, project, cancellationToken));
+    }
+
+    /// <summary>
+    /// Records the worker's answer. Idempotent: once answered, any further submit returns the first answer unchanged.
+    /// A label outside the project version the task was shown under is refused; so is an answer after the lease ended
+    /// (the lease is freed then, if the job has not freed it yet).
+    /// </summary>
+    public async Task<Result<AssignmentReceipt>> SubmitAsync(
+        Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
+    {
+        var held = await FindAssignmentAsync(assignmentId, workerId, cancellationToken);
+        if (held is null)
+        {
+            return Result<AssignmentReceipt>.NotFound();
+        }
+
+        if (IsAnswered(held.Assignment.Status))
+        {
+            return Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(held.Assignment));
+        }
+
+        if (await EndedLeaseAsync(held.Assignment, cancellationToken) is { } ended)
+        {
+            return Result<AssignmentReceipt>.Invalid(LeaseErrorKey, ended);
+        }
+
+        var validation = await _answerValidator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Result<AssignmentReceipt>.Invalid(validation);
+        }
+
+        var labels = await db.ProjectLabels.AsNoTracking()
+            .Where(l => l.ProjectId == held.ProjectId && l.ProjectVersion == held.Assignment.ProjectVersion)
+            .OrderBy(l => l.Ordinal).Select(l => l.Name).ToListAsync(cancellationToken);
+        var label = input.Label.Trim();
+        if (!labels.Contains(label, StringComparer.Ordinal))
+        {
+            return Result<AssignmentReceipt>.Invalid(nameof(AnswerInput.Label), $"\"{label}\" is not one of the labels: {string.Join(", ", labels)}.");
+        }
+
+        return await RetryTransientAsync(() => AnswerOnceAsync(held, label, cancellationToken));
+    }
+
+    /// <summary>Gives the item back without answering; the worker is never offered it again. Idempotent.</summary>
+    public Task<Result<AssignmentReceipt>> SkipAsync(Guid assignmentId, Guid workerId, CancellationToken cancellationToken = default) =>
+        GiveBackAsync(assignmentId, workerId, problem: null, cancellationToken);
+
+    /// <summary>Gives the item back with a report of what is wrong with it; the worker is never offered it again.</summary>
+    public async Task<Result<AssignmentReceipt>> ReportProblemAsync(
+        Guid assignmentId, Guid workerId, ProblemInput input, CancellationToken cancellationToken = default)
+    {
+        var validation = await _problemValidator.ValidateAsync(input, cancellationToken);
+        return validation.IsValid
+            ? await GiveBackAsync(assignmentId, workerId, input.Problem.Trim(), cancellationToken)
+            : Result<AssignmentReceipt>.Invalid(validation);
+    }
+
+    /// <summary>Frees every lease, in every tenant, that ended before <paramref name="now"/>; returns how many it freed.</summary>
+    public async Task<int> ExpireLeasesAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        var freed = 0;
+        while (true)
+        {
+            // The job acts for no tenant and frees the leases of all of them, so it reads past the tenant filter; each
+            // lease is then freed by its id and its own tenant (ExpireAsync), never by a query that could reach other rows.
+            var leases = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+                .Where(a => a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
+                .OrderBy(a => a.LeaseExpiresAt).Take(JobChunk)
+                .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
+                .ToListAsync(cancellationToken);
+            foreach (var lease in leases)
+            {
+                freed += await RetryTransientAsync(async () =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    var expired = await ExpireAsync(lease, now, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return expired ? 1 : 0;
+                });
+            }
+
+            // A lease that was not freed here was answered, given back or freed by someone else: no query returns it again.
+            if (leases.Count < JobChunk)
+            {
+                return freed;
+            }
+        }
+    }
+
+    /// <summary>"Your lease on this task ended at 14:05 UTC; ...": the refusal of an answer that came too late.</summary>
+    public static string LeaseEndedMessage(DateTime leaseExpiresAt) =>
+        $"Your lease on this task ended at {leaseExpiresAt.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC; the task went back to the pool. Take the next task.";
+
+    private async Task<Result<ClaimOutcome>> ClaimOnceAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        Assignment? assignment;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // The worker's lock row, first: one worker's claims run one at a time on every provider (SQLite runs all
+            // writers one at a time anyway), so the lease count and the "never had this item" check below cannot race
+            // with another claim of the same worker.
+            var isWorker = await db.WorkerProfiles.Where(w => w.UserId == workerId)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.ClaimSequence, w => w.ClaimSequence + 1), cancellationToken);
+            if (isWorker == 0)
+            {
+                return Result<ClaimOutcome>.Invalid("", "Only worker accounts take tasks.");
+            }
+
+            var expired = await db.Assignments.AsNoTracking()
+                .Where(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
+                .OrderBy(a => a.ItemId).Take(LazyExpiryLimit)
+                .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
+                .ToListAsync(cancellationToken);
+            foreach (var lease in expired)
+            {
+                await ExpireAsync(lease, now, cancellationToken);
+            }
+
+            var live = await db.Assignments.AsNoTracking()
+                .Where(a => a.BatchId == batch.Id && a.WorkerId == workerId && a.Status == AssignmentStatus.Leased)
+                .OrderBy(a => a.LeasedAt).ThenBy(a => a.Id)
+                .ToListAsync(cancellationToken);
+            if (live.Count >= Math.Max(1, project.MaxLeasesPerWorker))
+            {
+                assignment = live[0];
+            }
+            else
+            {
+                var gold = await PrefersGoldAsync(batch, project, workerId, cancellationToken);
+                // Gold comes only when it is due and there is real work beside it; when the gold is used up, real work goes on.
+                assignment = await TakeAsync(batch, project, workerId, gold, now, cancellationToken)
+                             ?? (gold ? await TakeAsync(batch, project, workerId, gold: false, now, cancellationToken) : null);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return Result<ClaimOutcome>.Success(assignment is null ? ClaimOutcome.NothingLeft : new ClaimOutcome(await TaskOfAsync(assignment, project, cancellationToken)));
+    }
+
+    /// <summary>
+    /// Gold is due while this worker's gold so far (answered or held, in this batch) is below the gold ratio of all they
+    /// answered or hold there, this task included: at 0.5 their tasks alternate gold and real.
+    /// </summary>
+    private async Task<bool> PrefersGoldAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    {
+        if (project.GoldRatio <= 0)
+        {
+            return false;
+        }
+
+        var held = db.Assignments.Where(a => a.BatchId == batch.Id && a.WorkerId == workerId &&
+                                             a.Status != AssignmentStatus.Skipped && a.Status != AssignmentStatus.Expired);
+        var all = await held.CountAsync(cancellationToken);
+        var gold = await held.CountAsync(a => db.Items.Any(i => i.Id == a.ItemId && i.GoldLabel != null), cancellationToken);
+        return gold < project.GoldRatio * (all + 1);
+    }
+
+    /// <summary>Takes a slot on the best item of one kind (gold or real) and leases it to the worker; null when none is left.</summary>
+    private async Task<Assignment?> TakeAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            // Read without locks: the list can be stale by the time a slot is taken, which the conditional UPDATE settles.
+            var candidates = await Candidates(batch.Id, workerId, gold).Take(CandidatesPerRound).Select(i => i.Id).ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (var itemId in candidates)
+            {
+                if (!await TakeSlotAsync(itemId, gold, cancellationToken))
+                {
+                    continue;
+                }
+
+                var assignment = new Assignment
+                {
+                    Id = Guid.CreateVersion7(), TenantId = batch.TenantId, BatchId = batch.Id, ItemId = itemId, WorkerId = workerId,
+                    ProjectVersion = batch.ProjectVersion, Status = AssignmentStatus.Leased, LeasedAt = now,
+                    LeaseExpiresAt = now.AddMinutes(Math.Max(1, project.LeaseMinutes)),
+                };
+                if (await InsertAsync(assignment, cancellationToken))
+                {
+                    return assignment;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Open items of the batch this worker never had, of one kind, in the order they should be offered.</summary>
+    private IQueryable<Item> Candidates(Guid batchId, Guid workerId, bool gold)
+    {
+        var open = db.Items.AsNoTracking().Where(i => i.BatchId == batchId && i.Status == ItemStatus.Open &&
+                                                      !db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId));
+        var ofKind = gold
+            ? open.Where(i => i.GoldLabel != null)
+            : open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget);
+        // Fewest answers first, then least certain; an item with no consensus yet counts as least certain on every
+        // provider (PostgreSQL would sort nulls last).
+        return ofKind.OrderBy(i => i.AnswerCount).ThenBy(i => i.Confidence == null ? 0 : 1).ThenBy(i => i.Confidence).ThenBy(i => i.RowNumber);
+    }
+
+    /// <summary>
+    /// Takes one slot of an item in ONE statement that checks the count and raises it together, so two claims can never
+    /// both take the last slot: PostgreSQL re-checks the condition on the row after waiting for the other writer's lock,
+    /// SQLite runs one writer at a time. Gold items have no slot limit: they score every worker who gets them.
+    /// </summary>
+    private async Task<bool> TakeSlotAsync(Guid itemId, bool gold, CancellationToken cancellationToken)
+    {
+        var item = db.Items.Where(i => i.Id == itemId && i.Status == ItemStatus.Open);
+        if (!gold)
+        {
+            item = item.Where(i => i.Claimed < i.RedundancyTarget);
+        }
+
+        return await item.ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed + 1), cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Inserts the lease. The unique index on (item, worker) refuses a second assignment of an item to a worker; EF rolls
+    /// the failed insert back to its own savepoint, and the slot taken for it is given back here.
+    /// </summary>
+    private async Task<bool> InsertAsync(Assignment assignment, CancellationToken cancellationToken)
+    {
+        db.Assignments.Add(assignment);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Assignments.Entry(assignment).State = EntityState.Detached;
+            if (!await db.Assignments.AnyAsync(a => a.ItemId == assignment.ItemId && a.WorkerId == assignment.WorkerId, cancellationToken))
+            {
+                throw;
+            }
+
+            await ReleaseSlotAsync(assignment.ItemId, assignment.TenantId, cancellationToken);
+            return false;
+        }
+    }
+
+    private async Task<Result<AssignmentReceipt>> AnswerOnceAsync(HeldAssignment held, string label, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var assignment = held.Assignment;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Only a live lease takes an answer, checked in the statement that records it: a second submit racing this one,
+        // the expiry job or a skip changes the row first or not at all.
+        var answered = await db.Assignments
+            .Where(a => a.Id == assignment.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt >= now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Status, AssignmentStatus.Submitted)
+                .SetProperty(a => a.Label, label)
+                .SetProperty(a => a.SubmittedAt, now), cancellationToken);
+        if (answered == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await AfterLostRaceAsync(assignment.Id, cancellationToken);
+        }
+
+        // The slot the lease held is now the answer's: Claimed stays, AnswerCount grows.
+        await db.Items.Where(i => i.Id == assignment.ItemId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.AnswerCount, i => i.AnswerCount + 1), cancellationToken);
+        if (held.GoldLabel is not null)
+        {
+            await CountGoldAnswerAsync(held, string.Equals(label, held.GoldLabel, StringComparison.Ordinal), now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return Result<AssignmentReceipt>.Success(new AssignmentReceipt(assignment.Id, assignment.BatchId, AssignmentStatus.Submitted, label, now, ProblemReport: null));
+    }
+
+    /// <summary>Adds a gold answer to the worker's score on the project; what the score leads to is the quality rules' business.</summary>
+    private async Task CountGoldAnswerAsync(HeldAssignment held, bool correct, DateTime now, CancellationToken cancellationToken)
+    {
+        var right = correct ? 1 : 0;
+        var workerId = held.Assignment.WorkerId;
+        var counted = await db.ProjectWorkers.Where(w => w.ProjectId == held.ProjectId && w.WorkerId == workerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.GoldAnswers, w => w.GoldAnswers + 1)
+                .SetProperty(w => w.GoldCorrect, w => w.GoldCorrect + right)
+                .SetProperty(w => w.UpdatedAt, now), cancellationToken);
+        if (counted == 0)
+        {
+            db.ProjectWorkers.Add(new ProjectWorker
+            {
+                Id = Guid.CreateVersion7(), TenantId = held.Assignment.TenantId, ProjectId = held.ProjectId, WorkerId = workerId,
+                GoldAnswers = 1, GoldCorrect = right, UpdatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private async Task<Result<AssignmentReceipt>> GiveBackAsync(Guid assignmentId, Guid workerId, string? problem, CancellationToken cancellationToken)
+    {
+        var held = await FindAssignmentAsync(assignmentId, workerId, cancellationToken);
+        if (held is null)
+        {
+            return Result<AssignmentReceipt>.NotFound();
+        }
+
+        if (held.Assignment.Status == AssignmentStatus.Skipped)
+        {
+            return Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(held.Assignment));
+        }
+
+        if (IsAnswered(held.Assignment.Status))
+        {
+            return Result<AssignmentReceipt>.Invalid("", "You already answered this task; an answered task cannot be given back.");
+        }
+
+        if (await EndedLeaseAsync(held.Assignment, cancellationToken) is { } ended)
+        {
+            return Result<AssignmentReceipt>.Invalid(LeaseErrorKey, ended);
+        }
+
+        return await RetryTransientAsync(async () =>
+        {
+            var assignment = held.Assignment;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var skipped = await db.Assignments
+                .Where(a => a.Id == assignment.Id && a.Status == AssignmentStatus.Leased)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Status, AssignmentStatus.Skipped)
+                    .SetProperty(a => a.ProblemReport, problem), cancellationToken);
+            if (skipped == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await AfterLostRaceAsync(assignment.Id, cancellationToken);
+            }
+
+            await ReleaseSlotAsync(assignment.ItemId, assignment.TenantId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result<AssignmentReceipt>.Success(new AssignmentReceipt(
+                assignment.Id, assignment.BatchId, AssignmentStatus.Skipped, Label: null, SubmittedAt: null, problem));
+        });
+    }
+
+    /// <summary>
+    /// What to say when the row changed under an answer or a skip: the first answer or skip stands (idempotent), a lease
+    /// that ended is refused as late.
+    /// </summary>
+    private async Task<Result<AssignmentReceipt>> AfterLostRaceAsync(Guid assignmentId, CancellationToken cancellationToken)
+    {
+        var current = await db.Assignments.AsNoTracking().SingleAsync(a => a.Id == assignmentId, cancellationToken);
+        return current.Status switch
+        {
+            AssignmentStatus.Leased or AssignmentStatus.Expired => Result<AssignmentReceipt>.Invalid(
+                LeaseErrorKey, await EndedLeaseAsync(current, cancellationToken) ?? LeaseEndedMessage(current.LeaseExpiresAt)),
+            AssignmentStatus.Skipped => Result<AssignmentReceipt>.Invalid(LeaseErrorKey, GivenBack),
+            _ => Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(current)),
+        };
+    }
+
+    /// <summary>
+    /// Why the worker's lease no longer holds, or null while it does. A lease past its end that the job has not freed
+    /// yet is freed now: the refusal and the freed slot go together.
+    /// </summary>
+    private async Task<string?> EndedLeaseAsync(Assignment assignment, CancellationToken cancellationToken)
+    {
+        if (assignment.Status == AssignmentStatus.Skipped)
+        {
+            return GivenBack;
+        }
+
+        var now = Now();
+        if (assignment.Status == AssignmentStatus.Leased && assignment.LeaseExpiresAt >= now)
+        {
+            return null;
+        }
+
+        if (assignment.Status == AssignmentStatus.Leased)
+        {
+            await RetryTransientAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var expired = await ExpireAsync(new Lease(assignment.Id, assignment.TenantId, assignment.ItemId, assignment.LeaseExpiresAt), now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return expired;
+            });
+        }
+
+        return LeaseEndedMessage(assignment.LeaseExpiresAt);
+    }
+
+    /// <summary>
+    /// Frees one ended lease: Leased to Expired only while it is still leased and past its end, so of all who race to free
+    /// it (claims, the job, a late answer) exactly one changes the row, and only that one gives the item's slot back.
+    /// Addressed by id and the lease's own tenant, so the job, which has no current tenant, can use it too.
+    /// Runs inside the caller's transaction.
+    /// </summary>
+    private async Task<bool> ExpireAsync(Lease lease, DateTime now, CancellationToken cancellationToken)
+    {
+        var expired = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName])
+            .Where(a => a.Id == lease.AssignmentId && a.TenantId == lease.TenantId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Expired), cancellationToken);
+        if (expired == 1)
+        {
+            await ReleaseSlotAsync(lease.ItemId, lease.TenantId, cancellationToken);
+        }
+
+        return expired == 1;
+    }
+
+    private Task<int> ReleaseSlotAsync(Guid itemId, Guid tenantId, CancellationToken cancellationToken) =>
+        db.Items.IgnoreQueryFilters([TenantAccess.FilterName])
+            .Where(i => i.Id == itemId && i.TenantId == tenantId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), cancellationToken);
+
+    /// <summary>
+    /// The batch and its project, if this worker may see them, with the batch's tenant made current. Workers are not
+    /// tenant members, so the batch is read past the tenant filter; a private project's batch is not found by a worker
+    /// outside its tenant's workforce, exactly like a batch that does not exist.
+    /// </summary>
+    private async Task<(Batch Batch, Project Project)?> FindBatchAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken)
+    {
+        var found = await (
+                from batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+                join project in db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking() on batch.ProjectId equals project.Id
+                where batch.Id == batchId
+                select new { batch, project })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        if (found.project.Visibility == ProjectVisibility.PrivateWorkforce &&
+            !await db.WorkforceMembers.IgnoreQueryFilters([TenantAccess.FilterName])
+                .AnyAsync(w => w.TenantId == found.batch.TenantId && w.WorkerId == workerId, cancellationToken))
+        {
+            return null;
+        }
+
+        tenantContext.Set(found.batch.TenantId);
+        return (found.batch, found.project);
+    }
+
+    /// <summary>Why this worker may not take tasks of this batch now, in words shown to them; null when they may.</summary>
+    private async Task<string?> ClaimRefusalAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    {
+        var closed = batch.Status switch
+        {
+            BatchStatus.Published => null,
+            BatchStatus.Draft => "This batch is not open for work yet.",
+            BatchStatus.Paused => "This batch is paused by its requester; try again later or choose another batch.",
+            BatchStatus.Completed => "This batch is complete; choose another batch.",
+            _ => "This batch was cancelled; choose another batch.",
+        };
+        if (closed is not null)
+        {
+            return closed;
+        }
+
+        var standing = await db.ProjectWorkers.AsNoTracking()
+            .FirstOrDefaultAsync(w => w.ProjectId == project.Id && w.WorkerId == workerId, cancellationToken);
+        var reason = string.IsNullOrWhiteSpace(standing?.StatusReason) ? "." : $": {standing.StatusReason.Trim().TrimEnd('.')}.";
+        return standing?.Status switch
+        {
+            ProjectWorkerStatus.Blocked => $"You are blocked from the project \"{project.Name}\"{reason}",
+            ProjectWorkerStatus.Paused => $"Your work on the project \"{project.Name}\" is paused{reason}",
+            _ when project.QualificationItemCount > 0 && standing?.QualifiedAt is null =>
+                $"The project \"{project.Name}\" asks for a qualification test first: pass it to take its tasks.",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// An assignment of this worker, with its project and gold answer, and its tenant made current. Found past the
+    /// tenant filter (workers have no current tenant) by id AND worker, so another worker's assignment is simply not found.
+    /// </summary>
+    private async Task<HeldAssignment?> FindAssignmentAsync(Guid assignmentId, Guid workerId, CancellationToken cancellationToken)
+    {
+        var held = await (
+                from assignment in db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+                join item in db.Items.IgnoreQueryFilters([TenantAccess.FilterName]) on assignment.ItemId equals item.Id
+                join batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]) on assignment.BatchId equals batch.Id
+                where assignment.Id == assignmentId && assignment.WorkerId == workerId
+                select new HeldAssignment(assignment, batch.ProjectId, item.GoldLabel))
+            .FirstOrDefaultAsync(cancellationToken);
+        if (held is not null)
+        {
+            tenantContext.Set(held.Assignment.TenantId);
+        }
+
+        return held;
+    }
+
+    private async Task<WorkTask> TaskOfAsync(Assignment assignment, Project project, CancellationToken cancellationToken)
+    {
+        var data = await db.Items.AsNoTracking().Where(i => i.Id == assignment.ItemId).Select(i => i.Data).SingleAsync(cancellationToken);
+        var labels = await db.ProjectLabels.AsNoTracking()
+            .Where(l => l.ProjectId == project.Id && l.ProjectVersion == assignment.ProjectVersion)
+            .OrderBy(l => l.Ordinal).Select(l => new TaskLabel(l.Name, l.Key, l.Description)).ToListAsync(cancellationToken);
+        return new WorkTask(assignment.Id, assignment.BatchId, Fields(data), project.ItemTemplate, project.Instructions, labels, assignment.LeaseExpiresAt);
+    }
+
+    /// <summary>The uploaded fields of an item (its Data holds nothing else: no id, no gold answer).</summary>
+    private static Dictionary<string, string> Fields(string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.EnumerateObject().ToDictionary(
+            p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+    }
+
+    private static bool IsAnswered(AssignmentStatus status) =>
+        status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Runs a short transaction again when the database says another try could succeed: a PostgreSQL deadlock between two
+    /// claims that free and take slots of the same items in different orders, or a serialization failure. Each attempt
+    /// starts its own transaction, so a failed one leaves nothing behind.
+    /// </summary>
+    private static async Task<T> RetryTransientAsync<T>(Func<Task<T>> attempt)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (Exception e) when (tries < MaxAttempts && IsTransient(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * tries));
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception? e) => e switch
+    {
+        null => false,
+        DbException db => db.IsTransient,
+        _ => IsTransient(e.InnerException),
+    };
+
+    private sealed record Lease(Guid AssignmentId, Guid TenantId, Guid ItemId, DateTime LeaseExpiresAt);
+
+    private sealed record HeldAssignment(Assignment Assignment, Guid ProjectId, string? GoldLabel);
+}

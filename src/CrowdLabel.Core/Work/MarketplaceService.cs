@@ -1,0 +1,87 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrowdLabel.Core.Work;
+
+/// <summary>
+/// The marketplace: the batches a worker may work on, from every tenant. Published batches of public projects, and of
+/// private-workforce projects of the tenants whose workforce the worker belongs to; never a project the worker is blocked from.
+/// </summary>
+public sealed class MarketplaceService(ICrowdLabelDb db)
+{
+    /// <summary>How many of a batch's latest answers the time estimate looks at: the recent pace, at a bounded cost.</summary>
+    public const int AnswersForEstimate = 501;
+
+    public async Task<IReadOnlyList<MarketplaceBatch>> ListBatchesAsync(Guid workerId, CancellationToken cancellationToken = default)
+    {
+        // The marketplace spans tenants by definition, and a worker's request has no current tenant: this reads past the
+        // tenant filter on purpose, keeps only what this worker may see (the where clause below), and writes nothing.
+        var batches = db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking();
+        var projects = db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking();
+        var standings = db.ProjectWorkers.IgnoreQueryFilters([TenantAccess.FilterName]);
+        var workforces = db.WorkforceMembers.IgnoreQueryFilters([TenantAccess.FilterName]);
+        var items = db.Items.IgnoreQueryFilters([TenantAccess.FilterName]);
+        var assignments = db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]);
+        var rows = await (
+                from batch in batches
+                join project in projects on batch.ProjectId equals project.Id
+                join tenant in db.Tenants.AsNoTracking() on batch.TenantId equals tenant.Id
+                let standing = standings.Where(w => w.ProjectId == project.Id && w.WorkerId == workerId)
+                where batch.Status == BatchStatus.Published &&
+                      (project.Visibility == ProjectVisibility.Public ||
+                       workforces.Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)) &&
+                      !standing.Any(w => w.Status == ProjectWorkerStatus.Blocked)
+                orderby batch.PublishedAt descending, batch.Name
+                select new
+                {
+                    batch.Id, batch.Name, ProjectId = project.Id, ProjectName = project.Name, Organization = tenant.Name,
+                    batch.PricePerAssignmentMinor, batch.Currency,
+                    NeedsQualification = project.QualificationItemCount > 0 && !standing.Any(w => w.QualifiedAt != null),
+                    Standing = standing.Select(w => (ProjectWorkerStatus?)w.Status).FirstOrDefault(),
+                    StandingReason = standing.Select(w => w.StatusReason).FirstOrDefault(),
+                    // The real items this worker could still be given: open, with a free slot, never theirs before.
+                    TasksLeft = items.Count(i =>
+                        i.BatchId == batch.Id && i.Status == ItemStatus.Open && i.GoldLabel == null && i.Claimed < i.RedundancyTarget &&
+                        !assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId)),
+                })
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var estimates = await EstimateTimePerTaskAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
+        return rows.Select(r => new MarketplaceBatch(
+                r.Id, r.Name, r.ProjectId, r.ProjectName, r.Organization, new Money(r.PricePerAssignmentMinor, r.Currency),
+                estimates.GetValueOrDefault(r.Id), r.TasksLeft, r.NeedsQualification, r.Standing ?? ProjectWorkerStatus.Active, r.StandingReason))
+            .ToList();
+    }
+
+    /// <summary>The median time from lease to answer over each batch's latest answers; batches with no answer yet have none.</summary>
+    private async Task<Dictionary<Guid, TimeSpan?>> EstimateTimePerTaskAsync(List<Guid> batchIds, CancellationToken cancellationToken)
+    {
+        var answers = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+            .Where(a => batchIds.Contains(a.BatchId) && a.SubmittedAt != null)
+            .GroupBy(a => a.BatchId)
+            .Select(g => new
+            {
+                BatchId = g.Key,
+                Times = g.OrderByDescending(a => a.SubmittedAt).Take(AnswersForEstimate).Select(a => new { a.LeasedAt, a.SubmittedAt }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return answers.ToDictionary(a => a.BatchId, a => Median(a.Times.Select(t => t.SubmittedAt!.Value - t.LeasedAt).ToList()));
+    }
+
+    private static TimeSpan? Median(List<TimeSpan> times)
+    {
+        if (times.Count == 0)
+        {
+            return null;
+        }
+
+        times.Sort();
+        var middle = times.Count / 2;
+        return times.Count % 2 == 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
+    }
+}

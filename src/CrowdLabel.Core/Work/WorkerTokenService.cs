@@ -1,0 +1,74 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrowdLabel.Core.Work;
+
+/// <summary>A new personal token and its secret, which is shown this once and never stored.</summary>
+public sealed record CreatedWorkerToken(WorkerToken Token, string Secret);
+
+/// <summary>A worker's personal API tokens: created (shown once), listed, revoked; only SHA-256 hashes are stored.</summary>
+public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
+{
+    public const string SecretPrefix = "clw_";
+
+    /// <summary>Characters of a token kept in the clear so the worker can tell tokens apart.</summary>
+    public const int PrefixLength = 12;
+
+    private readonly WorkerTokenInputValidator _validator = new();
+
+    public Task<List<WorkerToken>> ListAsync(Guid workerId, CancellationToken cancellationToken = default) =>
+        db.WorkerTokens.AsNoTracking().Where(t => t.WorkerId == workerId)
+            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).ToListAsync(cancellationToken);
+
+    public async Task<Result<CreatedWorkerToken>> CreateAsync(Guid workerId, WorkerTokenInput input, CancellationToken cancellationToken = default)
+    {
+        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Result<CreatedWorkerToken>.Invalid(validation);
+        }
+
+        if (!await db.WorkerProfiles.AnyAsync(w => w.UserId == workerId, cancellationToken))
+        {
+            return Result<CreatedWorkerToken>.Invalid("", "Only worker accounts have personal API tokens.");
+        }
+
+        var secret = SecretHasher.NewSecret(SecretPrefix);
+        var token = new WorkerToken
+        {
+            Id = Guid.CreateVersion7(), WorkerId = workerId, Name = input.Name.Trim(), Prefix = secret[..PrefixLength],
+            TokenHash = SecretHasher.Hash(secret), CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.WorkerTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<CreatedWorkerToken>.Success(new CreatedWorkerToken(token, secret));
+    }
+
+    /// <summary>Revokes one of the worker's own tokens (another worker's is not found); requests with it fail from now on.</summary>
+    public async Task<Result<WorkerToken>> RevokeAsync(Guid workerId, Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        var token = await db.WorkerTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.WorkerId == workerId, cancellationToken);
+        if (token is null)
+        {
+            return Result<WorkerToken>.NotFound();
+        }
+
+        token.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<WorkerToken>.Success(token);
+    }
+
+    /// <summary>The worker a presented token belongs to; null for an unknown or revoked token.</summary>
+    public async Task<Guid?> FindWorkerAsync(string secret, CancellationToken cancellationToken = default)
+    {
+        if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var hash = SecretHasher.Hash(secret);
+        var token = await db.WorkerTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        return token is null || token.RevokedAt is not null ? null : token.WorkerId;
+    }
+}
