@@ -84,6 +84,34 @@ public sealed class DegenerateInputTests
         Crowds.AssertFinite(result);
     }
 
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void ItemsWithoutAnyClass_AreAClearError(string method)
+    {
+        var answers = AnswerSet.FromArrays([], [], [], itemCount: 3, workerCount: 0, classCount: 0);
+
+        var error = Assert.Throws<ArgumentException>(() => Fit(method, answers));
+
+        Assert.Contains("no classes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void ItemsWithoutAnswers_GetTheirKnownTruthOrThePrior(string method)
+    {
+        // Reported priors come from the last M step, one step after the posteriors: equal once converged, up to the tolerance.
+        var answers = AnswerSet.FromArrays([0, 0], [0, 1], [1, 1], itemCount: 3, workerCount: 2, classCount: 2);
+        var truths = KnownTruths.FromIndices(answers, [(2, 0)]);
+
+        var result = Fit(method, answers, truths: truths);
+
+        Crowds.AssertFinite(result);
+        Assert.Equal(0, result.ItemLabels[2]);
+        Assert.Equal(1.0, result.Posterior(2)[0]);
+        var expected = method == "mv" ? [0.5, 0.5] : result.ClassPriors.ToArray();
+        Assert.Equal(expected, result.Posterior(1).ToArray(), (x, y) => Math.Abs(x - y) < 1e-4);
+    }
+
     [Fact]
     public void Options_OutOfRange_AreRejected()
     {
