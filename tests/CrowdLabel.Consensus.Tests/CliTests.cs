@@ -132,6 +132,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Aggregate_HeaderInAnyOrderAndCase_WithExtraColumnsAndBlankLines_IsRead()
+    {
+        var input = Write("answers.csv", "Label,when,ITEM,Worker\na,monday,i1,w1\n\nb,monday,i1,w2\nb,tuesday,i1,w3\n\n");
+
+        var (code, stdout, stderr) = Run("aggregate", "--input", input, "--method", "mv");
+
+        Assert.Equal(0, code);
+        Assert.Contains("i1,b,0.666667", stdout, StringComparison.Ordinal);
+        Assert.Contains("answers: 3", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Aggregate_RepeatedAnswers_CountTheLastOne_AndAreReported()
     {
         var input = Write("answers.csv", "item,worker,label\ni1,w1,a\ni1,w1,b\ni1,w2,b\n");
