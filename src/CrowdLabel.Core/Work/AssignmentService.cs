@@ -65,6 +65,15 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             return Result<ClaimOutcome>.Invalid("", refusal);
         }
 
+        // A worker who already holds all the leases they may hold gets the oldest back without a write: a reloaded page or a
+        // repeated API call costs one read.
+        var now = Now();
+        var held = await LiveLeases(batch.Id, workerId, now).ToListAsync(cancellationToken);
+        if (held.Count >= MaxLeases(project))
+        {
+            return Result<ClaimOutcome>.Success(new ClaimOutcome(await TaskOfAsync(held[0], project, cancellationToken)));
+        }
+
         return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
     }
 
@@ -154,7 +163,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             {
                 freed += await RetryTransientAsync(async () =>
                 {
-                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
                     var expired = await ExpireAsync(lease, now, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     return expired ? 1 : 0;
@@ -177,7 +186,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     {
         var now = Now();
         Assignment? assignment;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken))
         {
             // The worker's lock row, first: one worker's claims run one at a time on every provider (SQLite runs all
             // writers one at a time anyway), so the lease count and the "never had this item" check below cannot race
@@ -199,11 +208,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
                 await ExpireAsync(lease, now, cancellationToken);
             }
 
-            var live = await db.Assignments.AsNoTracking()
-                .Where(a => a.BatchId == batch.Id && a.WorkerId == workerId && a.Status == AssignmentStatus.Leased)
-                .OrderBy(a => a.LeasedAt).ThenBy(a => a.Id)
-                .ToListAsync(cancellationToken);
-            if (live.Count >= Math.Max(1, project.MaxLeasesPerWorker))
+            var live = await LiveLeases(batch.Id, workerId, now).ToListAsync(cancellationToken);
+            if (live.Count >= MaxLeases(project))
             {
                 assignment = live[0];
             }
@@ -220,6 +226,12 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
 
         return Result<ClaimOutcome>.Success(assignment is null ? ClaimOutcome.NothingLeft : new ClaimOutcome(await TaskOfAsync(assignment, project, cancellationToken)));
     }
+
+    /// <summary>The worker's leases in the batch that have not ended, oldest first.</summary>
+    private IQueryable<Assignment> LiveLeases(Guid batchId, Guid workerId, DateTime now) =>
+        db.Assignments.AsNoTracking()
+            .Where(a => a.BatchId == batchId && a.WorkerId == workerId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt >= now)
+            .OrderBy(a => a.LeasedAt).ThenBy(a => a.Id);
 
     /// <summary>
     /// Gold is due while this worker's gold so far (answered or held, in this batch) is below the gold ratio of all they
@@ -332,7 +344,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     {
         var now = Now();
         var assignment = held.Assignment;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
         // Only a live lease takes an answer, checked in the statement that records it: a second submit racing this one,
         // the expiry job or a skip changes the row first or not at all.
         var answered = await db.Assignments
@@ -406,7 +418,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         return await RetryTransientAsync(async () =>
         {
             var assignment = held.Assignment;
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
             var skipped = await db.Assignments
                 .Where(a => a.Id == assignment.Id && a.Status == AssignmentStatus.Leased)
                 .ExecuteUpdateAsync(s => s
@@ -462,7 +474,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         {
             await RetryTransientAsync(async () =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
                 var expired = await ExpireAsync(new Lease(assignment.Id, assignment.TenantId, assignment.ItemId, assignment.LeaseExpiresAt), now, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return expired;
@@ -596,6 +608,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private static int MaxLeases(Project project) => Math.Max(1, project.MaxLeasesPerWorker);
 
     /// <summary>
     /// Runs a short transaction again when the database says another try could succeed: a PostgreSQL deadlock between two
