@@ -105,6 +105,24 @@ internal static class ConsensusBenchmark
         return 0;
     }
 
+    /// <summary>consensus-sparsity: accuracy of each method on the synthetic crowd as the answers per worker grow (20, 100, 1000).</summary>
+    public static int RunSparsity(string[] args)
+    {
+        Console.WriteLine("| answers (per worker) | MV | DS | DS, alpha 1 | one-coin |");
+        Console.WriteLine("| --- | --- | --- | --- | --- |");
+        foreach (var size in new[] { 20_000, 100_000, 1_000_000 })
+        {
+            var crowd = SyntheticCrowd.Generate(size);
+            var answers = AnswerSet.FromArrays(crowd.Items, crowd.Workers, crowd.Labels, crowd.ItemCount, crowd.WorkerCount, crowd.ClassCount);
+            Console.WriteLine(
+                $"| {size:N0} ({size / crowd.WorkerCount:N0}) | {Accuracy(MajorityVote.Fit(answers), crowd.Truth)} | " +
+                $"{Accuracy(DawidSkene.Fit(answers), crowd.Truth)} | {Accuracy(DawidSkene.Fit(answers, new DawidSkeneOptions { Alpha = 1 }), crowd.Truth)} | " +
+                $"{Accuracy(OneCoinDawidSkene.Fit(answers), crowd.Truth)} |");
+        }
+
+        return 0;
+    }
+
     /// <summary>consensus-fit ANSWERS: generate, build the answer set, fit Dawid-Skene (cold, then warm), report one RESULT line.</summary>
     public static int RunFit(string[] args)
     {
