@@ -59,8 +59,8 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
         return Result<WorkerToken>.Success(token);
     }
 
-    /// <summary>The worker a presented token belongs to; null for an unknown or revoked token.</summary>
-    public async Task<Guid?> FindWorkerAsync(string secret, CancellationToken cancellationToken = default)
+    /// <summary>The active token a presented secret is; null for an unknown or revoked one.</summary>
+    public async Task<WorkerToken?> FindActiveAsync(string secret, CancellationToken cancellationToken = default)
     {
         if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
         {
@@ -69,6 +69,6 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
 
         var hash = SecretHasher.Hash(secret);
         var token = await db.WorkerTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        return token is null || token.RevokedAt is not null ? null : token.WorkerId;
+        return token?.RevokedAt is null ? token : null;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Security;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ public sealed record DemoAccount(string Role, string Email, string Password);
 
 /// <summary>
 /// Fills an empty embedded database with something real to look at: a demo tenant with a requester and a
-/// reviewer, three workers, an admin, an API key, and a project with a small batch of text items.
+/// reviewer, three workers with API tokens, an admin, an API key, and a project with a small batch of text items.
 /// Runs only when asked (Development by default) and only once: a database that has the demo tenant is left alone.
 /// </summary>
 public sealed class DemoSeed(CrowdLabelDbContext db, UserManager<AppUser> users, TenantContext tenantContext, TimeProvider clock)
@@ -22,6 +23,14 @@ public sealed class DemoSeed(CrowdLabelDbContext db, UserManager<AppUser> users,
 
     /// <summary>The demo tenant's API key. Fixed, so it can be printed on every start; never seeded outside Development.</summary>
     public const string ApiKey = "clk_demo_0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>Each demo worker's personal API token, by email. Fixed, so they can be printed on every start; never seeded outside Development.</summary>
+    public static readonly IReadOnlyDictionary<string, string> WorkerTokens = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["worker1@demo.local"] = "clw_demo1_0123456789abcdefghijklmnopqrstuv",
+        ["worker2@demo.local"] = "clw_demo2_0123456789abcdefghijklmnopqrstuv",
+        ["worker3@demo.local"] = "clw_demo3_0123456789abcdefghijklmnopqrstuv",
+    };
 
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
@@ -66,6 +75,12 @@ public sealed class DemoSeed(CrowdLabelDbContext db, UserManager<AppUser> users,
         {
             var worker = await CreateUserAsync(Accounts[i].Email, $"Worker {i - 2}", AccountKind.Worker, Roles.Worker, now);
             db.WorkerProfiles.Add(new WorkerProfile { UserId = worker.Id, DisplayName = worker.DisplayName, CreatedAt = now });
+            var token = WorkerTokens[Accounts[i].Email];
+            db.WorkerTokens.Add(new WorkerToken
+            {
+                Id = Guid.CreateVersion7(), WorkerId = worker.Id, Name = "Demo token", Prefix = token[..WorkerTokenService.PrefixLength],
+                TokenHash = SecretHasher.Hash(token), CreatedAt = now,
+            });
         }
 
         var tenant = new Tenant { Id = Guid.CreateVersion7(), Name = "Demo Labs", Slug = TenantSlug, CreatedAt = now };

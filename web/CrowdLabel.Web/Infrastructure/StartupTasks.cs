@@ -33,8 +33,10 @@ public static class StartupTasks
         await using var scope = app.Services.CreateAsyncScope();
         var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync();
         var accounts = string.Join(Environment.NewLine, DemoSeed.Accounts.Select(a => $"  {a.Role,-32} {a.Email,-26} {a.Password}"));
+        var workerTokens = string.Join(Environment.NewLine, DemoSeed.WorkerTokens.Select(t => $"  Worker API token of {t.Key,-19} {t.Value}"));
         app.Logger.LogInformation(
-            "{State} demo tenant \"{Slug}\". Sign in with:{NewLine}{Accounts}{NewLine}  Tenant API key: {ApiKey}",
-            seeded ? "Seeded the" : "Using the existing", DemoSeed.TenantSlug, Environment.NewLine, accounts, Environment.NewLine, DemoSeed.ApiKey);
+            "{State} demo tenant \"{Slug}\". Sign in with:{NewLine}{Accounts}{NewLine}  Tenant API key: {ApiKey}{NewLine}{WorkerTokens}",
+            seeded ? "Seeded the" : "Using the existing", DemoSeed.TenantSlug, Environment.NewLine, accounts, Environment.NewLine, DemoSeed.ApiKey,
+            Environment.NewLine, workerTokens);
     }
 }

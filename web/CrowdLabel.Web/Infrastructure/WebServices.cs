@@ -2,7 +2,9 @@ using System.Threading.RateLimiting;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Jobs;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Work;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
@@ -23,6 +25,8 @@ public static class WebServices
         services.AddCrowdLabelCore();
         services.Configure<ImportOptions>(builder.Configuration.GetSection("Import"));
         services.AddCrowdLabelLedger(builder.Configuration);
+        services.AddCrowdLabelWork();
+        services.AddCrowdLabelJobs(builder.Configuration);
         services.AddCrowdLabelData(builder.Configuration, dataFolder);
         services.AddScoped<DemoSeed>();
         services.AddCrowdLabelIdentity();
@@ -61,7 +65,8 @@ public static class WebServices
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Worker, p => p.RequireRole(Roles.Worker))
-            .AddPolicy(Policies.TenantApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
+            .AddPolicy(Policies.TenantApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim))
+            .AddPolicy(Policies.WorkerApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.WorkerTokenClaim).RequireRole(Roles.Worker));
     }
 
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
@@ -117,6 +122,7 @@ public static class WebServices
         app.MapProjectsApi();
         app.MapBatchesApi();
         app.MapBatchLifecycleApi();
+        app.MapWorkApi();
         return app;
     }
 }
@@ -127,4 +133,5 @@ public static class Policies
     public const string Admin = "Admin";
     public const string Worker = "Worker";
     public const string TenantApi = "TenantApi";
+    public const string WorkerApi = "WorkerApi";
 }
