@@ -1,0 +1,462 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Npgsql;
+
+namespace CrowdLabel.Benchmarks;
+
+/// <summary>
+/// Workers claiming and answering over HTTP (issue 5): the real site in its own process on 127.0.0.1, backed by
+/// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
+/// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
+/// <code>
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 5] [--seconds 20] [--redundancy 3] [--sql-log FILE]
+/// </code>
+/// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
+/// per cycle (run it with one worker for a clean count).
+/// </summary>
+internal static partial class WorkBenchmark
+{
+    private const string PgbenchDatabase = "cl_pgbench";
+
+    /// <summary>A cycle makes about twenty SQL round trips over loopback: it cannot take under 1 ms, which bounds the cycles a worker can record.</summary>
+    private const int MaxCyclesPerWorkerSecond = 1000;
+
+    private static readonly double[] Percentiles = [0.50, 0.95, 0.99];
+
+    public static int Run(string[] args) => RunAsync(Settings.Parse(args)).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(Settings settings)
+    {
+        if (TestDatabase.PostgresServer is null)
+        {
+            Console.Error.WriteLine($"{TestDatabase.PostgresEnvironmentVariable} is not set: run tests/CrowdLabel.Benchmarks/run.sh work, which starts a PostgreSQL server.");
+            return 2;
+        }
+
+        var site = FindSite();
+        Console.Error.WriteLine($"site: {site}");
+        var pgbench = new Pgbench(TestDatabase.PostgresServer);
+        await pgbench.InitializeAsync();
+        var rows = new List<LoadResult>();
+        try
+        {
+            foreach (var workers in settings.Workers)
+            {
+                var load = await RunLoadAsync(site, workers, settings);
+                Console.Error.WriteLine($"pgbench simple-update, {workers} clients, {settings.Measured.TotalSeconds:F0} s ...");
+                rows.Add(load with { PgbenchTps = await pgbench.SimpleUpdateAsync(workers, settings.Measured) });
+            }
+        }
+        finally
+        {
+            await pgbench.DropAsync();
+        }
+
+        PrintTable(rows, settings);
+        return rows.All(r => r.Errors == 0) ? 0 : 1;
+    }
+
+    /// <summary>A fresh database set up through the real services, the site started on it, and the worker loops against it.</summary>
+    private static async Task<LoadResult> RunLoadAsync(string siteDll, int workers, Settings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var services = await AppServices.CreateAsync(database, configure: WorkScenario.CheapPasswordHashes);
+        var tenant = await Scenario.CreateTenantAsync(services, "bench");
+        // Every worker must find work to the end: a worker's cycles are bounded by the items (never the same item twice),
+        // all cycles together by items x redundancy.
+        var items = Math.Max(10_000, workers * 150);
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(services, tenant, items, settings.Redundancy);
+        var workerIds = await WorkScenario.CreateWorkersAsync(services, workers);
+        var tokens = new string[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            tokens[w] = await WorkScenario.CreateTokenAsync(services, workerIds[w]);
+        }
+
+        Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
+        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog);
+        Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
+        var result = await LoadAsync(site.Address, batchId, tokens, settings);
+        if (settings.SqlLog is not null)
+        {
+            await site.DisposeAsync();
+            var commands = File.ReadLines(settings.SqlLog).Count(l => l.Contains("Executed DbCommand", StringComparison.Ordinal));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"SQL commands logged by the site: {commands:N0} over {result.AllCycles:N0} cycles (warm-up included) = {(double)commands / Math.Max(1, result.AllCycles):F1} per cycle"));
+        }
+
+        return result;
+    }
+
+    private static async Task<LoadResult> LoadAsync(Uri address, Guid batchId, string[] tokens, Settings settings)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = tokens.Length * 2,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        };
+        using var http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        var state = new LoadState(Stopwatch.GetTimestamp(), settings);
+        var capacity = (int)Math.Ceiling(settings.Measured.TotalSeconds * MaxCyclesPerWorkerSecond);
+        var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new double[capacity]))).ToArray();
+        var latencies = await Task.WhenAll(loops);
+
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        var seconds = settings.Measured.TotalSeconds;
+        return new LoadResult(
+            tokens.Length, all.Length, all.Length / seconds, [.. Percentiles.Select(p => Percentile(all, p))],
+            state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0);
+    }
+
+    /// <summary>
+    /// One worker: claim, answer with the task's first label, again, until the run ends. A cycle is recorded when it ends
+    /// inside the measured window (so cycles under way at either edge balance out); its latency is claim plus answer.
+    /// </summary>
+    private static async Task<ArraySegment<double>> WorkerLoopAsync(HttpClient http, Guid batchId, string token, LoadState state, double[] latencies)
+    {
+        var recorded = 0;
+        var authorization = new AuthenticationHeaderValue("Bearer", token);
+        var claimPath = $"/api/v1/work/batches/{batchId}/claim";
+        while (Stopwatch.GetTimestamp() < state.End)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var claim = await SendAsync(http, claimPath, authorization, body: null);
+                if (claim.StatusCode == HttpStatusCode.NoContent)
+                {
+                    Interlocked.Increment(ref state.NothingLeft);
+                    break;
+                }
+
+                if (!claim.IsSuccessStatusCode)
+                {
+                    state.Fail($"claim: {(int)claim.StatusCode} {await claim.Content.ReadAsStringAsync()}");
+                    continue;
+                }
+
+                var (assignmentId, label) = ReadTask(await claim.Content.ReadAsStreamAsync());
+                using var answer = await SendAsync(http, $"/api/v1/work/assignments/{assignmentId}/answer", authorization, JsonSerializer.Serialize(new { label }));
+                if (!answer.IsSuccessStatusCode)
+                {
+                    state.Fail($"answer: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                state.Fail($"{e.GetType().Name}: {e.Message}");
+                continue;
+            }
+
+            var ended = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref state.AllCycles);
+            if (ended >= state.MeasureStart && ended < state.End && recorded < latencies.Length)
+            {
+                latencies[recorded++] = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
+            }
+        }
+
+        return new ArraySegment<double>(latencies, 0, recorded);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, AuthenticationHeaderValue authorization, string? body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Authorization = authorization;
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    /// <summary>The assignment id and the first label of a claimed task ({assignmentId, item, labels: [{name, ...}], ...}).</summary>
+    private static (Guid AssignmentId, string Label) ReadTask(Stream json)
+    {
+        using var task = JsonDocument.Parse(json);
+        var root = task.RootElement;
+        return (root.GetProperty("assignmentId").GetGuid(), root.GetProperty("labels")[0].GetProperty("name").GetString()!);
+    }
+
+    /// <summary>Nearest rank: the smallest value with at least <paramref name="p"/> of the values at or under it.</summary>
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static void PrintTable(List<LoadResult> rows, Settings settings)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
+        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | errors | pgbench tps | cycles/s as % of pgbench tps |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {r.Errors} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
+        }
+
+        foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Workers} workers: {r.Errors} errors, first: {r.FirstError}; {r.NothingLeft} workers ran out of tasks"));
+        }
+    }
+
+    /// <summary>The site's Release build, which run.sh builds (web/CrowdLabel.Web/bin/Release/net10.0/CrowdLabel.Web.dll).</summary>
+    private static string FindSite()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var dll = Path.Combine(folder.FullName, "web", "CrowdLabel.Web", "bin", "Release", "net10.0", "CrowdLabel.Web.dll");
+            if (File.Exists(dll))
+            {
+                return dll;
+            }
+        }
+
+        throw new FileNotFoundException("The site's Release build was not found: dotnet build web/CrowdLabel.Web -c Release (run.sh work does it).");
+    }
+
+    [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
+    private static partial Regex TpsLine();
+
+    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Redundancy, string? SqlLog)
+    {
+        public static Settings Parse(string[] args)
+        {
+            string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+            double Seconds(string name, double fallback) => Value(name) is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : fallback;
+            var workers = (Value("--workers") ?? "64,256").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+            var redundancy = Value("--redundancy") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
+            return new Settings(workers, TimeSpan.FromSeconds(Seconds("--warmup", 5)), TimeSpan.FromSeconds(Seconds("--seconds", 20)), redundancy, Value("--sql-log"));
+        }
+    }
+
+    private sealed record LoadResult(
+        int Workers, int Cycles, double CyclesPerSecond, double[] Latency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps);
+
+    /// <summary>What the worker loops share: the clock's marks and the counters.</summary>
+    private sealed class LoadState(long start, Settings settings)
+    {
+        public int Errors;
+        public int NothingLeft;
+        public int AllCycles;
+
+        private string? _firstError;
+
+        public long MeasureStart { get; } = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
+
+        public long End { get; } = start + (long)((settings.WarmUp + settings.Measured).TotalSeconds * Stopwatch.Frequency);
+
+        public string? FirstError => _firstError;
+
+        public void Fail(string error)
+        {
+            Interlocked.Increment(ref Errors);
+            Interlocked.CompareExchange(ref _firstError, error, null);
+        }
+    }
+
+    /// <summary>The site in its own process (Production, PostgreSQL, no migration or seed), stopped on dispose.</summary>
+    private sealed class Site : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly TextWriter _output;
+        private readonly TextWriter _log;
+        private bool _stopped;
+
+        private Site(Process process, TextWriter output, Uri address)
+        {
+            _process = process;
+            _output = output;
+            _log = TextWriter.Synchronized(output);
+            Address = address;
+        }
+
+        public Uri Address { get; }
+
+        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog)
+        {
+            var address = new Uri($"http://127.0.0.1:{FreePort()}");
+            var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+            var start = new ProcessStartInfo(host)
+            {
+                UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
+            };
+            start.ArgumentList.Add(dll);
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["Database__Provider"] = "Postgres";
+            start.Environment["ConnectionStrings__CrowdLabel"] = connectionString;
+            start.Environment["Database__MigrateOnStart"] = "false";
+            start.Environment["Database__SeedDemo"] = "false";
+            start.Environment["DataFolder"] = Path.Combine(Path.GetTempPath(), "crowdlabel-work-benchmark");
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            if (sqlLog is not null)
+            {
+                start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+            }
+
+            // The site's output is kept (in the SQL log when asked, else in memory) and shown if it fails to start.
+            TextWriter output = sqlLog is null ? new StringWriter() : new StreamWriter(sqlLog);
+            var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host} {dll}");
+            var site = new Site(process, output, address);
+            process.OutputDataReceived += site.Write;
+            process.ErrorDataReceived += site.Write;
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
+            {
+                await site.WaitHealthyAsync();
+            }
+            catch
+            {
+                await site.DisposeAsync();
+                throw;
+            }
+
+            return site;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+            await _log.FlushAsync();
+            _log.Dispose();
+        }
+
+        private void Write(object sender, DataReceivedEventArgs line)
+        {
+            if (line.Data is not null)
+            {
+                _log.WriteLine(line.Data);
+            }
+        }
+
+        private async Task WaitHealthyAsync()
+        {
+            using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                if (_process.HasExited)
+                {
+                    break;
+                }
+
+                try
+                {
+                    using var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                    if (health.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(250);
+            }
+
+            await _log.FlushAsync();
+            throw new InvalidOperationException($"The site did not become healthy on {Address} (its output: {(_output is StringWriter text ? text.ToString() : "see the SQL log")})");
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+
+    /// <summary>pgbench (Debian's postgresql packages) on its own database of the same server, at scale 10.</summary>
+    private sealed class Pgbench(string server)
+    {
+        private readonly NpgsqlConnectionStringBuilder _server = new(server);
+
+        public async Task InitializeAsync()
+        {
+            await ExecuteAsync($"DROP DATABASE IF EXISTS {PgbenchDatabase} WITH (FORCE)");
+            await ExecuteAsync($"CREATE DATABASE {PgbenchDatabase}");
+            Console.Error.WriteLine($"pgbench -i -s 10 ({Binary()}) ...");
+            await RunAsync("-i", "-s", "10", "-q");
+        }
+
+        public async Task<double> SimpleUpdateAsync(int clients, TimeSpan duration)
+        {
+            var output = await RunAsync(
+                "-b", "simple-update", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
+                "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-n");
+            var tps = TpsLine().Match(output);
+            return tps.Success
+                ? double.Parse(tps.Groups["tps"].Value, CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"No \"tps = \" line in pgbench's output:{Environment.NewLine}{output}");
+        }
+
+        public Task DropAsync() => ExecuteAsync($"DROP DATABASE IF EXISTS {PgbenchDatabase} WITH (FORCE)");
+
+        private async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(_server.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        private async Task<string> RunAsync(params string[] args)
+        {
+            var start = new ProcessStartInfo(Binary()) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args.Concat(["-h", _server.Host!, "-p", _server.Port.ToString(CultureInfo.InvariantCulture), "-U", _server.Username!, PgbenchDatabase]))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start pgbench");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0
+                ? await output
+                : throw new InvalidOperationException($"pgbench {string.Join(' ', args)} exited with {process.ExitCode}:{Environment.NewLine}{await output}{await errors}");
+        }
+
+        /// <summary>The newest /usr/lib/postgresql/*/bin/pgbench, else pgbench on the PATH.</summary>
+        private static string Binary() =>
+            (Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin", "pgbench")).Where(File.Exists)
+                    .OrderByDescending(p => int.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p))), CultureInfo.InvariantCulture, out var v) ? v : 0)
+                    .FirstOrDefault()
+                : null) ?? "pgbench";
+    }
+}
