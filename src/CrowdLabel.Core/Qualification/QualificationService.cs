@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Core.Qualification;
@@ -8,13 +9,10 @@ namespace CrowdLabel.Core.Qualification;
 /// <summary>One item of a qualification test, as the worker sees it (never with its gold answer).</summary>
 public sealed record QualificationItem(Guid ItemId, IReadOnlyDictionary<string, string> Fields);
 
-/// <summary>A label the worker can choose.</summary>
-public sealed record QualificationLabel(string Name, string? Key, string? Description);
-
 /// <summary>The test a worker takes before working on a project.</summary>
 public sealed record QualificationTest(
     Guid ProjectId, string ProjectName, string Instructions, string ItemTemplate, double PassMark,
-    IReadOnlyList<QualificationLabel> Labels, IReadOnlyList<QualificationItem> Items);
+    IReadOnlyList<TaskLabel> Labels, IReadOnlyList<QualificationItem> Items);
 
 /// <summary>How a worker did.</summary>
 public sealed record QualificationOutcome(int Correct, int Total, bool Passed, DateTime? RetryAt);
@@ -47,7 +45,7 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
 
         var labels = await db.ProjectLabels.AsNoTracking()
             .Where(l => l.ProjectId == project.Id && l.ProjectVersion == project.Version).OrderBy(l => l.Ordinal)
-            .Select(l => new QualificationLabel(l.Name, l.Key, l.Description)).ToListAsync(cancellationToken);
+            .Select(l => new TaskLabel(l.Name, l.Key, l.Description)).ToListAsync(cancellationToken);
         return Result<QualificationTest>.Success(new QualificationTest(
             project.Id, project.Name, project.Instructions, project.ItemTemplate, project.QualificationPassMark, labels,
             items.Select(i => new QualificationItem(i.Id, JsonSerializer.Deserialize<Dictionary<string, string>>(i.Data)!)).ToList()));
