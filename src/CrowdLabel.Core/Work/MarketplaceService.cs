@@ -27,19 +27,20 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
                 from batch in batches
                 join project in projects on batch.ProjectId equals project.Id
                 join tenant in db.Tenants.AsNoTracking() on batch.TenantId equals tenant.Id
-                let standing = standings.Where(w => w.ProjectId == project.Id && w.WorkerId == workerId)
+                join standing in standings.Where(w => w.WorkerId == workerId) on project.Id equals standing.ProjectId into standingRows
+                from standing in standingRows.DefaultIfEmpty()
                 where batch.Status == BatchStatus.Published &&
                       (project.Visibility == ProjectVisibility.Public ||
                        workforces.Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)) &&
-                      !standing.Any(w => w.Status == ProjectWorkerStatus.Blocked)
+                      (standing == null || standing.Status != ProjectWorkerStatus.Blocked)
                 orderby batch.PublishedAt descending, batch.Name
                 select new
                 {
                     batch.Id, batch.Name, ProjectId = project.Id, ProjectName = project.Name, Organization = tenant.Name,
                     batch.PricePerAssignmentMinor, batch.Currency,
-                    NeedsQualification = project.QualificationItemCount > 0 && !standing.Any(w => w.QualifiedAt != null),
-                    Standing = standing.Select(w => (ProjectWorkerStatus?)w.Status).FirstOrDefault(),
-                    StandingReason = standing.Select(w => w.StatusReason).FirstOrDefault(),
+                    NeedsQualification = project.QualificationItemCount > 0 && (standing == null || standing.QualifiedAt == null),
+                    Standing = standing == null ? (ProjectWorkerStatus?)null : standing.Status,
+                    StandingReason = standing == null ? null : standing.StatusReason,
                     // The real items this worker could still be given: open, with a free slot, never theirs before.
                     TasksLeft = items.Count(i =>
                         i.BatchId == batch.Id && i.Status == ItemStatus.Open && i.GoldLabel == null && i.Claimed < i.RedundancyTarget &&

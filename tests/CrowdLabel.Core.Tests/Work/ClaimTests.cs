@@ -1,0 +1,245 @@
+using System.Text.Json;
+using CrowdLabel.Core.Batches;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Jobs;
+using CrowdLabel.Core.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace CrowdLabel.Core.Tests.Work;
+
+public sealed class ClaimTests
+{
+    private const string ProjectName = "Project of acme";
+
+    [Fact]
+    public async Task Claim_GivesFewestAnswersFirst_ThenLeastConfident_AndNeverTheSameItemTwice()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, items: 5, workers: 2);
+        double?[] confidence = [0.9, null, 0.5, 0.7, 0.6];
+        await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
+            foreach (var item in await db.Items.Where(i => i.BatchId == world.BatchId).ToListAsync())
+            {
+                item.Confidence = confidence[item.RowNumber - 1];
+                item.AnswerCount = item.RowNumber == 5 ? 1 : 0;
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var order = new List<string>();
+        for (var n = 0; n < 5; n++)
+        {
+            var task = await world.ClaimTaskAsync(world.Workers[0]);
+            order.Add(task.Item["text"]);
+            Assert.True((await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes")).Succeeded);
+        }
+
+        // No consensus yet counts as least certain; the item that already has an answer comes last.
+        Assert.Equal(["item 2", "item 3", "item 4", "item 1", "item 5"], order);
+        Assert.True((await world.ClaimAsync(world.Workers[0])).Value!.IsNothingLeft);
+        Assert.Equal("item 2", (await world.ClaimTaskAsync(world.Workers[1])).Item["text"]);
+    }
+
+    [Fact]
+    public async Task Claim_WhileHoldingALease_GivesItBack_UpToTheProjectsLeaseLimit()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, workers: 1);
+        var worker = world.Workers[0];
+
+        var first = await world.ClaimTaskAsync(worker);
+        var again = await world.ClaimTaskAsync(worker);
+        await WorkScenario.UpdateProjectAsync(world.Services, world.Tenant, p => p.MaxLeasesPerWorker = 2);
+        var second = await world.ClaimTaskAsync(worker);
+        var third = await world.ClaimTaskAsync(worker);
+
+        Assert.Equal((first.AssignmentId, first.LeaseExpiresAt), (again.AssignmentId, again.LeaseExpiresAt));
+        Assert.Equal(first.Item, again.Item);
+        Assert.NotEqual(first.AssignmentId, second.AssignmentId);
+        Assert.Equal(first.AssignmentId, third.AssignmentId);
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Equal(2, assignments.Count);
+        Assert.Equal(2, items.Sum(i => i.Claimed));
+    }
+
+    [Fact]
+    public async Task Claim_ByABlockedOrPausedWorker_IsRefusedWithTheReason_AndChangesNothing()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, workers: 3);
+        var (blocked, paused, active) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, blocked, w =>
+            (w.Status, w.StatusReason) = (ProjectWorkerStatus.Blocked, "Too many wrong gold answers"));
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, paused, w => w.Status = ProjectWorkerStatus.Paused);
+
+        var refusedBlocked = await world.ClaimAsync(blocked);
+        var refusedPaused = await world.ClaimAsync(paused);
+
+        Assert.Equal([$"You are blocked from the project \"{ProjectName}\": Too many wrong gold answers."], refusedBlocked.Errors[""]);
+        Assert.Equal([$"Your work on the project \"{ProjectName}\" is paused."], refusedPaused.Errors[""]);
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Empty(assignments);
+        Assert.All(items, i => Assert.Equal(0, i.Claimed));
+        Assert.True((await world.ClaimAsync(active)).Value!.Task is not null);
+    }
+
+    [Fact]
+    public async Task Claim_OnAProjectThatAsksForQualification_NeedsAPassedTest()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, workers: 1, configure: p => p.QualificationItemCount = 2);
+        var worker = world.Workers[0];
+
+        var refused = await world.ClaimAsync(worker);
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, worker, w => w.QualifiedAt = WorkWorld.Start.UtcDateTime);
+        var claimed = await world.ClaimAsync(worker);
+
+        Assert.Equal([$"The project \"{ProjectName}\" asks for a qualification test first: pass it to take its tasks."], refused.Errors[""]);
+        Assert.NotNull(claimed.Value!.Task);
+    }
+
+    [Fact]
+    public async Task Claim_OnABatchThatIsNotOpen_IsRefused()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, workers: 1);
+        var worker = world.Workers[0];
+        var draft = await LedgerScenario.CreateDraftBatchAsync(world.Services, world.Tenant, items: 2, priceMinor: 1);
+
+        var ofDraft = await world.ClaimAsync(worker, draft);
+        await LifecycleAsync(world, s => s.PauseAsync(world.BatchId, world.Tenant.OwnerId));
+        var whilePaused = await world.ClaimAsync(worker);
+        await LifecycleAsync(world, s => s.ResumeAsync(world.BatchId, world.Tenant.OwnerId));
+        var resumed = await world.ClaimAsync(worker);
+        await LifecycleAsync(world, s => s.CancelAsync(world.BatchId, world.Tenant.OwnerId));
+        var afterCancel = await world.ClaimAsync(worker);
+
+        Assert.Equal(["This batch is not open for work yet."], ofDraft.Errors[""]);
+        Assert.Equal(["This batch is paused by its requester; try again later or choose another batch."], whilePaused.Errors[""]);
+        Assert.NotNull(resumed.Value!.Task);
+        Assert.Equal(["This batch was cancelled; choose another batch."], afterCancel.Errors[""]);
+    }
+
+    [Fact]
+    public async Task Claim_OfAPrivateProjectsBatch_IsNotFound_OutsideItsWorkforce()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite,
+            configure: p => p.Visibility = ProjectVisibility.PrivateWorkforce);
+        var (member, outsider) = (world.Workers[0], world.Workers[1]);
+        await WorkScenario.AddToWorkforceAsync(world.Services, world.Tenant, member);
+
+        Assert.True((await world.ClaimAsync(outsider)).IsNotFound);
+        Assert.True((await world.ClaimAsync(member, Guid.CreateVersion7())).IsNotFound);
+        Assert.NotNull((await world.ClaimAsync(member)).Value!.Task);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Gold_IsInterleavedAtTheGoldRatio_AndLooksLikeRealWork(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 6, goldItems: 6, workers: 1, configure: p => p.GoldRatio = 0.5);
+        var worker = world.Workers[0];
+        var tasks = new List<WorkTask>();
+        for (var n = 0; n < 8; n++)
+        {
+            var task = await world.ClaimTaskAsync(worker);
+            tasks.Add(task);
+            // Every gold item's answer is "yes": get all right but the third.
+            Assert.True((await world.AnswerAsync(task.AssignmentId, worker, n == 4 ? "no" : "yes")).Succeeded);
+        }
+
+        var (items, assignments) = await world.SnapshotAsync();
+        var gold = tasks.Select(t => items.Single(i => i.Id == assignments.Single(a => a.Id == t.AssignmentId).ItemId).GoldLabel is not null).ToList();
+        Assert.Equal([true, false, true, false, true, false, true, false], gold);
+        var goldJson = JsonSerializer.SerializeToElement(tasks[0], JsonSerializerOptions.Web);
+        var realJson = JsonSerializer.SerializeToElement(tasks[1], JsonSerializerOptions.Web);
+        Assert.Equal(Shape(realJson), Shape(goldJson));
+        Assert.Equal(["text"], Shape(goldJson.GetProperty("item")));
+        Assert.DoesNotContain("gold", goldJson.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        await using var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId);
+        var standing = await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().ProjectWorkers.SingleAsync();
+        Assert.Equal((worker, 4, 3), (standing.WorkerId, standing.GoldAnswers, standing.GoldCorrect));
+    }
+
+    [Fact]
+    public async Task Claim_FreesTheBatchsEndedLeasesOnItsWay()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, items: 1, redundancy: 1, configure: p => p.LeaseMinutes = 5);
+        var (slow, next) = (world.Workers[0], world.Workers[1]);
+        var slowTask = await world.ClaimTaskAsync(slow);
+
+        var whileLeased = await world.ClaimAsync(next);
+        world.Clock.Advance(TimeSpan.FromMinutes(6));
+        var afterExpiry = await world.ClaimTaskAsync(next);
+
+        Assert.True(whileLeased.Value!.IsNothingLeft);
+        Assert.Equal(slowTask.Item, afterExpiry.Item);
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Equal(AssignmentStatus.Expired, assignments.Single(a => a.Id == slowTask.AssignmentId).Status);
+        Assert.Equal(1, Assert.Single(items).Claimed);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ExpireLeases_FreesEndedLeasesInEveryTenant_AndLeavesLiveOnes(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 1, configure: p => p.LeaseMinutes = 10);
+        var beta = await Scenario.CreateTenantAsync(world.Services, "beta");
+        var betaBatch = await WorkScenario.CreatePublishedBatchAsync(world.Services, beta, items: 2, redundancy: 1, configure: p => p.LeaseMinutes = 10);
+        var acmeTask = await world.ClaimTaskAsync(world.Workers[0]);
+        world.Clock.Advance(TimeSpan.FromMinutes(6));
+        var betaTask = await WorkScenario.ClaimTaskAsync(world.Services, betaBatch, world.Workers[1]);
+
+        world.Clock.Advance(TimeSpan.FromMinutes(5));
+        var firstRun = await ExpireAsync(world);
+        var secondRun = await ExpireAsync(world);
+        var late = await world.AnswerAsync(acmeTask.AssignmentId, world.Workers[0], "yes");
+        world.Clock.Advance(TimeSpan.FromMinutes(6));
+        var thirdRun = await ExpireAsync(world);
+
+        Assert.Equal((1, 0, 1), (firstRun, secondRun, thirdRun));
+        Assert.Equal(["Your lease on this task ended at 14:10 UTC; the task went back to the pool. Take the next task."], late.Errors[AssignmentService.LeaseErrorKey]);
+        var (acmeItems, acmeAssignments) = await world.SnapshotAsync();
+        var (betaItems, betaAssignments) = await WorkScenario.SnapshotAsync(world.Services, beta.TenantId, betaBatch);
+        Assert.All(acmeAssignments.Concat(betaAssignments), a => Assert.Equal(AssignmentStatus.Expired, a.Status));
+        Assert.All(acmeItems.Concat(betaItems), i => Assert.Equal(0, i.Claimed));
+        Assert.Equal(betaTask.AssignmentId, Assert.Single(betaAssignments).Id);
+    }
+
+    [Fact]
+    public async Task Jobs_RegisterTheLeaseExpiryJob_WithItsTrigger()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [JobServices.ExpireLeasesSecondsKey] = "7" }).Build();
+        var services = new ServiceCollection().AddLogging().AddCrowdLabelJobs(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        try
+        {
+            var job = await scheduler.GetJobDetail(ExpireLeasesJob.Key);
+            var trigger = Assert.IsType<ISimpleTrigger>(await scheduler.GetTrigger(ExpireLeasesJob.TriggerKey), exactMatch: false);
+
+            Assert.Equal(typeof(ExpireLeasesJob), job!.JobType);
+            Assert.Equal((TimeSpan.FromSeconds(7), -1), (trigger.RepeatInterval, trigger.RepeatCount));
+            Assert.Equal(ExpireLeasesJob.Key, trigger.JobKey);
+        }
+        finally
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: false);
+        }
+    }
+
+    private static Task<int> ExpireAsync(WorkWorld world) =>
+        WorkScenario.EngineAsync(world.Services, e => e.ExpireLeasesAsync(world.Clock.GetUtcNow().UtcDateTime));
+
+    private static async Task LifecycleAsync(WorkWorld world, Func<BatchLifecycleService, Task<Result<Batch>>> call)
+    {
+        await using var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId);
+        var result = await call(scope.ServiceProvider.GetRequiredService<BatchLifecycleService>());
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+    }
+
+    private static List<string> Shape(JsonElement json) => json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,93 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Security;
+using CrowdLabel.Core.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Core.Tests.Work;
+
+public sealed class MarketplaceAndTokenTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Marketplace_ListsPublicBatches_AndPrivateOnesOnlyToTheirWorkforce(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 4, workers: 3);
+        var (member, outsider, blocked) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        await LedgerScenario.CreateDraftBatchAsync(world.Services, world.Tenant, items: 2, priceMinor: 1, maxRedundancy: 3, name: "Draft, not listed");
+        var beta = await Scenario.CreateTenantAsync(world.Services, "beta");
+        var privateBatch = await WorkScenario.CreatePublishedBatchAsync(world.Services, beta, items: 2,
+            configure: p => (p.Visibility, p.PricePerAssignmentMinor) = (ProjectVisibility.PrivateWorkforce, 7));
+        await WorkScenario.AddToWorkforceAsync(world.Services, beta, member);
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, blocked, w => w.Status = ProjectWorkerStatus.Blocked);
+
+        var ofMember = await ListAsync(world, member);
+        var ofOutsider = await ListAsync(world, outsider);
+        var ofBlocked = await ListAsync(world, blocked);
+
+        Assert.Equal([world.BatchId, privateBatch], ofMember.Select(b => b.BatchId).Order());
+        var open = Assert.Single(ofOutsider);
+        Assert.Equal(
+            new MarketplaceBatch(world.BatchId, "Batch of 4 + 0 gold", world.Tenant.ProjectId, "Project of acme", "Org acme", new Money(1, "USD"),
+                null, 4, false, ProjectWorkerStatus.Active, null),
+            open);
+        Assert.Equal(new Money(7, "USD"), ofMember.Single(b => b.BatchId == privateBatch).PayPerTask);
+        Assert.Equal("Org beta", ofMember.Single(b => b.BatchId == privateBatch).Organization);
+        Assert.Empty(ofBlocked);
+    }
+
+    [Fact]
+    public async Task Marketplace_EstimatesTheTimePerTask_AsTheMedianAnswerTime_AndCountsTasksLeftForTheWorker()
+    {
+        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, items: 4, workers: 3);
+        var (fast, slow, watcher) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        var fastTask = await world.ClaimTaskAsync(fast);
+        var slowTask = await world.ClaimTaskAsync(slow);
+        world.Clock.Advance(TimeSpan.FromSeconds(20));
+        await world.AnswerAsync(fastTask.AssignmentId, fast, "yes");
+        world.Clock.Advance(TimeSpan.FromSeconds(40));
+        await world.AnswerAsync(slowTask.AssignmentId, slow, "no");
+
+        var ofFast = Assert.Single(await ListAsync(world, fast));
+        var ofWatcher = Assert.Single(await ListAsync(world, watcher));
+
+        Assert.Equal(TimeSpan.FromSeconds(40), ofWatcher.EstimatedTimePerTask);
+        Assert.Equal((3, 4), (ofFast.TasksLeft, ofWatcher.TasksLeft));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task WorkerTokens_AreShownOnce_StoredHashed_AndStopWorkingWhenRevoked(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 1);
+        var (owner, other) = (world.Workers[0], world.Workers[1]);
+        await using var scope = world.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<WorkerTokenService>();
+
+        var unnamed = await tokens.CreateAsync(owner, new WorkerTokenInput { Name = " " });
+        var created = await tokens.CreateAsync(owner, new WorkerTokenInput { Name = "labeling script" });
+        var secret = created.Value!.Secret;
+        var found = await tokens.FindActiveAsync(secret);
+        var revokedByOther = await tokens.RevokeAsync(other, created.Value.Token.Id);
+        var revoked = await tokens.RevokeAsync(owner, created.Value.Token.Id);
+
+        Assert.Equal(["Name the token after the script or tool that uses it, like \"labeling script\"."], unnamed.Errors[nameof(WorkerTokenInput.Name)]);
+        Assert.StartsWith(WorkerTokenService.SecretPrefix, secret, StringComparison.Ordinal);
+        var stored = await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().WorkerTokens.AsNoTracking().SingleAsync();
+        Assert.Equal((SecretHasher.Hash(secret), secret[..12], "labeling script"), (stored.TokenHash, stored.Prefix, stored.Name));
+        Assert.DoesNotContain(secret, stored.TokenHash, StringComparison.Ordinal);
+        Assert.Equal(owner, found!.WorkerId);
+        Assert.True(revokedByOther.IsNotFound);
+        Assert.Equal(WorkWorld.Start.UtcDateTime, revoked.Value!.RevokedAt);
+        Assert.Null(await tokens.FindActiveAsync(secret));
+        Assert.Null(await tokens.FindActiveAsync("clw_unknown"));
+        Assert.Equal([created.Value.Token.Id], (await tokens.ListAsync(owner)).Select(t => t.Id));
+        Assert.Empty(await tokens.ListAsync(other));
+    }
+
+    private static async Task<IReadOnlyList<MarketplaceBatch>> ListAsync(WorkWorld world, Guid workerId)
+    {
+        await using var scope = world.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workerId);
+    }
+}
