@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Security;
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Core.Work;
@@ -13,13 +15,17 @@ public sealed record DemoAccount(string Role, string Email, string Password);
 
 /// <summary>
 /// Fills an empty embedded database with something real to look at: a demo tenant with a requester and a
-/// reviewer, three workers with API tokens, an admin, an API key, and a project with a small batch of text items.
+/// reviewer, three workers with API tokens, an admin, an API key, and a project with a small published batch of text items.
 /// Runs only when asked (Development by default) and only once: a database that has the demo tenant is left alone.
 /// </summary>
-public sealed class DemoSeed(CrowdLabelDbContext db, UserManager<AppUser> users, TenantContext tenantContext, TimeProvider clock)
+public sealed class DemoSeed(
+    CrowdLabelDbContext db, UserManager<AppUser> users, TenantContext tenantContext, LedgerService ledger, BatchLifecycleService lifecycle, TimeProvider clock)
 {
     public const string TenantSlug = "demo";
     public const string Password = "Demo-Pass-2026";
+
+    /// <summary>What the demo tenant is credited with (100.00 USD): enough to publish the demo batch and more.</summary>
+    public const long DemoCreditMinor = 10_000;
 
     /// <summary>The demo tenant's API key. Fixed, so it can be printed on every start; never seeded outside Development.</summary>
     public const string ApiKey = "clk_demo_0123456789abcdefghijklmnopqrstuv";
@@ -139,6 +145,15 @@ public sealed class DemoSeed(CrowdLabelDbContext db, UserManager<AppUser> users,
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // Fund and publish the demo batch the way an admin and a requester would, so workers find it on the marketplace.
+        await ledger.CreditTenantAsync(new CreditInput { TenantId = tenant.Id, AmountMinor = DemoCreditMinor, Reason = "Demo funds" }, admin.Id, cancellationToken);
+        var published = await lifecycle.PublishAsync(batch.Id, requester.Id, cancellationToken);
+        if (!published.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not publish the demo batch: {string.Join("; ", published.Errors.SelectMany(e => e.Value))}");
+        }
+
         return true;
     }
 
