@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrowdLabel.Core;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using CrowdLabel.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Web.Tests.Work;
+
+public sealed class WorkApiTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Api_ListsClaimsAnswersAndSkips_WithAWorkerToken(DatabaseProvider provider)
+    {
+        await using var site = await Site.StartAsync(provider);
+        var (tenant, batchId, workerId, api) = await ArrangeAsync(site, items: 3);
+
+        var batches = await api.GetFromJsonAsync<JsonElement>("/api/v1/work/batches");
+        var claimed = await ClaimAsync(api, batchId);
+        var task = await claimed.Content.ReadFromJsonAsync<JsonElement>();
+        var assignmentId = task.GetProperty("assignmentId").GetGuid();
+        var wrongLabel = await AnswerAsync(api, assignmentId, "maybe");
+        var answered = await AnswerAsync(api, assignmentId, "yes");
+        var again = await AnswerAsync(api, assignmentId, "no");
+        var toReport = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+        var reported = await api.PostAsJsonAsync($"/api/v1/work/assignments/{toReport}/skip", new { problem = "The text is cut off." });
+        var toSkip = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+        var skipped = await api.PostAsync(new Uri($"/api/v1/work/assignments/{toSkip}/skip", UriKind.Relative), content: null);
+        var nothingLeft = await ClaimAsync(api, batchId);
+
+        var listed = Assert.Single(batches.EnumerateArray());
+        Assert.Equal((batchId, "Org acme", 1L, "USD", 3, JsonValueKind.Null),
+            (listed.GetProperty("batchId").GetGuid(), listed.GetProperty("organization").GetString(), listed.GetProperty("payPerTaskMinor").GetInt64(),
+                listed.GetProperty("currency").GetString(), listed.GetProperty("tasksLeft").GetInt32(), listed.GetProperty("estimatedSecondsPerTask").ValueKind));
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        Assert.Equal(["assignmentId", "batchId", "instructions", "item", "itemTemplate", "labels", "leaseExpiresAt"],
+            task.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.StartsWith("item ", task.GetProperty("item").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["yes", "no"], task.GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongLabel.StatusCode);
+        Assert.Equal("\"maybe\" is not one of the labels: yes, no.", (await ProblemAsync(wrongLabel)).GetProperty("errors").GetProperty("Label")[0].GetString());
+        var first = await answered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("Submitted", "yes"), (first.GetProperty("status").GetString(), first.GetProperty("label").GetString()));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(first.GetRawText(), (await again.Content.ReadFromJsonAsync<JsonElement>()).GetRawText());
+        var report = await reported.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("Skipped", "The text is cut off."), (report.GetProperty("status").GetString(), report.GetProperty("problem").GetString()));
+        Assert.Equal("Skipped", (await skipped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, nothingLeft.StatusCode);
+        var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.Equal((1, 1), (items.Sum(i => i.Claimed), items.Sum(i => i.AnswerCount)));
+        Assert.All(assignments, a => Assert.Equal(workerId, a.WorkerId));
+    }
+
+    [Fact]
+    public async Task Api_LateAnswer_IsAConflictWithTheMessage_AndTheTaskGoesBackToThePool()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, batchId, _, api) = await ArrangeAsync(site, items: 1);
+        var assignmentId = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+        var endedAt = new DateTime(2026, 1, 5, 9, 30, 0, DateTimeKind.Utc);
+        await using (var scope = Scenario.TenantScope(site.Services, tenant.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
+            (await db.Assignments.SingleAsync(a => a.Id == assignmentId)).LeaseExpiresAt = endedAt;
+            await db.SaveChangesAsync();
+        }
+
+        var late = await AnswerAsync(api, assignmentId, "yes");
+
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var problem = await ProblemAsync(late);
+        const string message = "Your lease on this task ended at 09:30 UTC; the task went back to the pool. Take the next task.";
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty("lease")[0].GetString());
+        Assert.Equal(message, problem.GetProperty("detail").GetString());
+        var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.Equal((0, AssignmentStatus.Expired), (Assert.Single(items).Claimed, Assert.Single(assignments).Status));
+    }
+
+    [Fact]
+    public async Task Api_AnotherWorkersAssignment_AndHiddenBatches_AreNotFound_AndRefusalsAreConflicts()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, batchId, _, api) = await ArrangeAsync(site, items: 2);
+        var other = (await WorkScenario.CreateWorkersAsync(site.Services, 1, "other"))[0];
+        var otherApi = Api(site, await WorkScenario.CreateTokenAsync(site.Services, other));
+        var assignmentId = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+
+        var answerByOther = await AnswerAsync(otherApi, assignmentId, "yes");
+        var skipByOther = await otherApi.PostAsync(new Uri($"/api/v1/work/assignments/{assignmentId}/skip", UriKind.Relative), content: null);
+        var unknownBatch = await ClaimAsync(api, Guid.CreateVersion7());
+        await WorkScenario.SetStandingAsync(site.Services, tenant, other, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Blocked, "Spam answers"));
+        var blocked = await ClaimAsync(otherApi, batchId);
+        await WorkScenario.UpdateProjectAsync(site.Services, tenant, p => p.Visibility = ProjectVisibility.PrivateWorkforce);
+        var hidden = await ClaimAsync(otherApi, batchId);
+
+        Assert.Equal(HttpStatusCode.NotFound, answerByOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, skipByOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownBatch.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+        Assert.Equal("You are blocked from the project \"Project of acme\": Spam answers.",
+            (await ProblemAsync(blocked)).GetProperty("errors").GetProperty("batch")[0].GetString());
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        var (_, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.Equal(AssignmentStatus.Leased, Assert.Single(assignments).Status);
+    }
+
+    [Fact]
+    public async Task Api_RevokedOrUnknownTokens_Answer401_AndTokensAndKeysStayInTheirLane()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, batchId, workerId, api) = await ArrangeAsync(site, items: 1);
+        var before = await api.GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<Core.Work.WorkerTokenService>();
+            var token = Assert.Single(await tokens.ListAsync(workerId));
+            Assert.True((await tokens.RevokeAsync(workerId, token.Id)).Succeeded);
+        }
+
+        var revoked = await api.GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+        var unknown = await Api(site, "clw_not-a-token").GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+        var anonymous = await site.CreateClient().GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+        var tenantKeyOnWorkRoutes = await ClaimAsync(Api(site, tenant.ApiKey), batchId);
+        var workerTokenOnTenantRoutes = await Api(site, await WorkScenario.CreateTokenAsync(site.Services, workerId))
+            .GetAsync(new Uri($"/api/v1/batches/{batchId}", UriKind.Relative));
+        var tenantKey = await Api(site, tenant.ApiKey).GetAsync(new Uri($"/api/v1/batches/{batchId}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, tenantKeyOnWorkRoutes.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, workerTokenOnTenantRoutes.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, tenantKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokensPage_CreatesATokenShownOnce_ThatWorksOnTheApi_AndRevokesIt()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 1);
+        await WorkScenario.CreateWorkersAsync(site.Services, 1);
+        var browser = site.Browser();
+        await browser.SignInAsync("worker1@crowd.test", Scenario.Password);
+
+        var created = await browser.SubmitAsync("/work/tokens", new Dictionary<string, string> { ["Input.Name"] = "my script" });
+        var html = await created.Content.ReadAsStringAsync();
+        var secret = System.Text.RegularExpressions.Regex.Match(html, "id=\"new-token-secret\">(clw_[^<]+)<").Groups[1].Value;
+        var listed = await (await browser.GetAsync("/work/tokens")).Content.ReadAsStringAsync();
+        var claimed = await ClaimAsync(Api(site, secret), batchId);
+        var tokenId = System.Text.RegularExpressions.Regex.Match(listed, "name=\"tokenId\" value=\"([^\"]+)\"").Groups[1].Value;
+        var revoke = await browser.SubmitAsync("/work/tokens", new Dictionary<string, string> { ["tokenId"] = tokenId }, "/work/tokens?handler=Revoke");
+        var afterRevoke = await ClaimAsync(Api(site, secret), batchId);
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.StartsWith("clw_", secret, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        Assert.Contains(secret[..12], listed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
+        Assert.Contains("revoked", await (await browser.GetAsync("/work/tokens")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+    }
+
+    [Fact]
+    public async Task DemoSeed_GivesEachDemoWorkerAWorkingToken()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite, environment: "Development", seedDemo: true);
+
+        foreach (var token in Data.Seeding.DemoSeed.WorkerTokens.Values)
+        {
+            var response = await Api(site, token).GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    /// <summary>A tenant ("acme") with a published batch, one worker and that worker's API client.</summary>
+    private static async Task<(TenantFixture Tenant, Guid BatchId, Guid WorkerId, HttpClient Api)> ArrangeAsync(Site site, int items)
+    {
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items, redundancy: 1);
+        var workerId = (await WorkScenario.CreateWorkersAsync(site.Services, 1))[0];
+        return (tenant, batchId, workerId, Api(site, await WorkScenario.CreateTokenAsync(site.Services, workerId)));
+    }
+
+    private static HttpClient Api(Site site, string token)
+    {
+        var api = site.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return api;
+    }
+
+    private static Task<HttpResponseMessage> ClaimAsync(HttpClient api, Guid batchId) =>
+        api.PostAsync(new Uri($"/api/v1/work/batches/{batchId}/claim", UriKind.Relative), content: null);
+
+    private static Task<HttpResponseMessage> AnswerAsync(HttpClient api, Guid assignmentId, string label) =>
+        api.PostAsJsonAsync(new Uri($"/api/v1/work/assignments/{assignmentId}/answer", UriKind.Relative), new { label });
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
