@@ -208,7 +208,7 @@ public sealed class ClaimTests
     }
 
     [Fact]
-    public async Task Jobs_RegisterTheLeaseExpiryJob_WithItsTrigger()
+    public async Task Jobs_RegisterTheLeaseExpiryJob_WithItsTrigger_OneSchedulerPerHost()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [JobServices.ExpireLeasesSecondsKey] = "7" }).Build();
@@ -216,8 +216,11 @@ public sealed class ClaimTests
         await using var provider = services.BuildServiceProvider();
 
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await using var otherHost = new ServiceCollection().AddLogging().AddCrowdLabelJobs(configuration).BuildServiceProvider();
+        var otherScheduler = await otherHost.GetRequiredService<ISchedulerFactory>().GetScheduler();
         try
         {
+            Assert.NotSame(scheduler, otherScheduler);
             var job = await scheduler.GetJobDetail(ExpireLeasesJob.Key);
             var trigger = Assert.IsType<ISimpleTrigger>(await scheduler.GetTrigger(ExpireLeasesJob.TriggerKey), exactMatch: false);
 
@@ -228,6 +231,7 @@ public sealed class ClaimTests
         finally
         {
             await scheduler.Shutdown(waitForJobsToComplete: false);
+            await otherScheduler.Shutdown(waitForJobsToComplete: false);
         }
     }
 
