@@ -17,7 +17,7 @@ namespace CrowdLabel.Benchmarks;
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
 /// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 5] [--seconds 20] [--redundancy 3] [--sql-log FILE]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 5] [--seconds 20] [--items 10000] [--redundancy 3] [--sql-log FILE]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
 /// per cycle (run it with one worker for a clean count).
@@ -72,8 +72,8 @@ internal static partial class WorkBenchmark
         await using var services = await AppServices.CreateAsync(database, configure: WorkScenario.CheapPasswordHashes);
         var tenant = await Scenario.CreateTenantAsync(services, "bench");
         // Every worker must find work to the end: a worker's cycles are bounded by the items (never the same item twice),
-        // all cycles together by items x redundancy.
-        var items = Math.Max(10_000, workers * 150);
+        // all cycles together by items x redundancy. The same batch size at every N keeps the runs comparable.
+        var items = settings.Items;
         var batchId = await WorkScenario.CreatePublishedBatchAsync(services, tenant, items, settings.Redundancy);
         var workerIds = await WorkScenario.CreateWorkersAsync(services, workers);
         var tokens = new string[workers];
@@ -201,7 +201,7 @@ internal static partial class WorkBenchmark
     {
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
+            $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, a batch of {settings.Items} items at redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
         Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | errors | pgbench tps | cycles/s as % of pgbench tps |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
@@ -235,15 +235,17 @@ internal static partial class WorkBenchmark
     [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
 
-    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Redundancy, string? SqlLog)
+    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog)
     {
         public static Settings Parse(string[] args)
         {
             string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
             double Seconds(string name, double fallback) => Value(name) is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : fallback;
             var workers = (Value("--workers") ?? "64,256").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-            var redundancy = Value("--redundancy") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
-            return new Settings(workers, TimeSpan.FromSeconds(Seconds("--warmup", 5)), TimeSpan.FromSeconds(Seconds("--seconds", 20)), redundancy, Value("--sql-log"));
+            int Count(string name, int fallback) => Value(name) is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : fallback;
+            return new Settings(
+                workers, TimeSpan.FromSeconds(Seconds("--warmup", 5)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
+                Count("--items", 10_000), Count("--redundancy", 3), Value("--sql-log"));
         }
     }
 
