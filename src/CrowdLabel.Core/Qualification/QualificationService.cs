@@ -25,45 +25,57 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
 {
     public async Task<Result<QualificationTest>> GetTestAsync(Guid projectId, Guid workerId, CancellationToken cancellationToken = default)
     {
+        var loaded = await LoadTestAsync(projectId, workerId, cancellationToken);
+        return loaded.Succeeded ? Result<QualificationTest>.Success(loaded.Value!.Test)
+            : loaded.IsNotFound ? Result<QualificationTest>.NotFound() : Result<QualificationTest>.Invalid(loaded.Errors);
+    }
+
+    /// <summary>The test with what grading needs beside it: the project and each item's gold answer.</summary>
+    private sealed record LoadedTest(Project Project, QualificationTest Test, IReadOnlyDictionary<Guid, string?> Gold);
+
+    private async Task<Result<LoadedTest>> LoadTestAsync(Guid projectId, Guid workerId, CancellationToken cancellationToken)
+    {
         var project = await FindProjectAsync(projectId, workerId, cancellationToken);
         if (project is null)
         {
-            return Result<QualificationTest>.NotFound();
+            return Result<LoadedTest>.NotFound();
         }
 
         var refusal = await RefusalAsync(project, workerId, cancellationToken);
         if (refusal is not null)
         {
-            return Result<QualificationTest>.Invalid("", refusal);
+            return Result<LoadedTest>.Invalid("", refusal);
         }
 
         var items = await TestItemsAsync(project, cancellationToken);
         if (items.Count < project.QualificationItemCount)
         {
-            return Result<QualificationTest>.Invalid("", $"The qualification test of \"{project.Name}\" is not ready yet; try again later.");
+            return Result<LoadedTest>.Invalid("", $"The qualification test of \"{project.Name}\" is not ready yet; try again later.");
         }
 
         var labels = await db.ProjectLabels.AsNoTracking()
             .Where(l => l.ProjectId == project.Id && l.ProjectVersion == project.Version).OrderBy(l => l.Ordinal)
             .Select(l => new TaskLabel(l.Name, l.Key, l.Description)).ToListAsync(cancellationToken);
-        return Result<QualificationTest>.Success(new QualificationTest(
+        var test = new QualificationTest(
             project.Id, project.Name, project.Instructions, project.ItemTemplate, project.QualificationPassMark, labels,
-            items.Select(i => new QualificationItem(i.Id, JsonSerializer.Deserialize<Dictionary<string, string>>(i.Data)!)).ToList()));
+            items.Select(i => new QualificationItem(i.Id, JsonSerializer.Deserialize<Dictionary<string, string>>(i.Data)!)).ToList());
+        return Result<LoadedTest>.Success(new LoadedTest(project, test, items.ToDictionary(i => i.Id, i => i.GoldLabel)));
     }
 
     /// <summary>Grades a test: every item must be answered with one of the labels; passing qualifies the worker for the project.</summary>
     public async Task<Result<QualificationOutcome>> SubmitAsync(
         Guid projectId, Guid workerId, IReadOnlyDictionary<Guid, string> answers, CancellationToken cancellationToken = default)
     {
-        var test = await GetTestAsync(projectId, workerId, cancellationToken);
-        if (!test.Succeeded)
+        var loaded = await LoadTestAsync(projectId, workerId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return test.IsNotFound ? Result<QualificationOutcome>.NotFound() : Result<QualificationOutcome>.Invalid(test.Errors);
+            return loaded.IsNotFound ? Result<QualificationOutcome>.NotFound() : Result<QualificationOutcome>.Invalid(loaded.Errors);
         }
 
-        var labels = test.Value!.Labels.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var (project, test, gold) = loaded.Value!;
+        var labels = test.Labels.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var item in test.Value.Items)
+        foreach (var item in test.Items)
         {
             if (!answers.TryGetValue(item.ItemId, out var answer) || string.IsNullOrEmpty(answer))
             {
@@ -80,10 +92,7 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
             return Result<QualificationOutcome>.Invalid(errors);
         }
 
-        var project = (await FindProjectAsync(projectId, workerId, cancellationToken))!;
-        var ids = test.Value.Items.Select(i => i.ItemId).ToList();
-        var gold = await db.Items.AsNoTracking()
-            .Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.GoldLabel, cancellationToken);
+        var ids = test.Items.Select(i => i.ItemId).ToList();
         var correct = ids.Count(id => string.Equals(gold[id], answers[id], StringComparison.Ordinal));
         var passed = correct >= (int)Math.Ceiling(project.QualificationPassMark * ids.Count - 1e-9);
         var now = clock.GetUtcNow().UtcDateTime;

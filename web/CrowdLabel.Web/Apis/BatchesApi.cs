@@ -1,4 +1,5 @@
 using CrowdLabel.Core;
+using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Web.Infrastructure;
@@ -37,8 +38,7 @@ public static class BatchesApi
             return null;
         }
 
-        var byStatus = await db.Items.Where(i => i.BatchId == batchId).GroupBy(i => i.Status)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key.ToString(), g => g.Count, cancellationToken);
+        var byStatus = (await BatchItemCounts.ByStatusAsync(db, batchId, cancellationToken)).ToDictionary(c => c.Key.ToString(), c => c.Value);
         var cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
         return new BatchStatusDto(
             batch.Id, batch.ProjectId, batch.ProjectVersion, batch.Name, batch.Status.ToString(), batch.ItemCount, batch.GoldCount,

@@ -90,8 +90,7 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
         Batch = batch;
         var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == batch.ProjectId, cancellationToken);
         ProjectName = project.Name;
-        var byStatus = await db.Items.Where(i => i.BatchId == batchId).GroupBy(i => i.Status)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var byStatus = await BatchItemCounts.ByStatusAsync(db, batchId, cancellationToken);
         Counts = new ItemCounts(
             byStatus.GetValueOrDefault(ItemStatus.Open), byStatus.GetValueOrDefault(ItemStatus.Done),
             byStatus.GetValueOrDefault(ItemStatus.Disputed), byStatus.GetValueOrDefault(ItemStatus.Resolved));
