@@ -607,7 +607,13 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     private static bool IsAnswered(AssignmentStatus status) =>
         status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;
 
-    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+    // Whole microseconds: PostgreSQL keeps no finer time, so a time returned now equals the same time read back later
+    // (an idempotent second submit must return exactly the first answer's receipt).
+    private DateTime Now()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 
     private static int MaxLeases(Project project) => Math.Max(1, project.MaxLeasesPerWorker);
 
