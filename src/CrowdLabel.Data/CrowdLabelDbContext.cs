@@ -2,11 +2,13 @@ using System.Linq.Expressions;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Data.Configurations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace CrowdLabel.Data;
 
@@ -60,6 +62,12 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CrowdLabelDbContext).Assembly);
+        if (Database.IsNpgsql())
+        {
+            // PostgreSQL sorts nulls last by default; the claim offers items without a consensus first.
+            builder.Entity<Item>().Metadata.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ClaimIndex)
+                .SetNullSortOrder(new[] { NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsFirst, NullSortOrder.NullsLast });
+        }
 
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
         {

@@ -22,7 +22,7 @@ namespace CrowdLabel.Core.Work;
 /// for the rest of the operation, so the filter and the write guard apply as usual. One scope serves one tenant.
 /// </para>
 /// </summary>
-public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock)
+public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock, TaskLabelCache labelCache)
 {
     /// <summary>The errors-map key of a refusal because the worker's lease on the task has ended (the API answers 409).</summary>
     public const string LeaseErrorKey = "lease";
@@ -38,6 +38,26 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     private const int JobChunk = 500;
 
     private const int MaxAttempts = 4;
+
+    /// <summary>The claim of a real item on PostgreSQL; the tenant is named explicitly, as raw SQL bypasses the tenant filter.</summary>
+    private const string PostgresClaim = """
+        UPDATE "Items" SET "Claimed" = "Claimed" + 1
+        WHERE "Id" = (
+            SELECT i."Id" FROM "Items" AS i
+            WHERE i."BatchId" = {0} AND i."Status" = {1} AND i."TenantId" = {2}
+              AND i."GoldLabel" IS NULL AND i."Claimed" < i."RedundancyTarget"
+              AND NOT EXISTS (SELECT 1 FROM "Assignments" AS a WHERE a."ItemId" = i."Id" AND a."WorkerId" = {3})
+            ORDER BY i."AnswerCount", i."Confidence" NULLS FIRST, i."RowNumber"
+            LIMIT 1
+            FOR UPDATE LOCKING)
+          AND "Claimed" < "RedundancyTarget"
+        RETURNING "Id" AS "Value"
+        """;
+
+    private static readonly string[] PostgresClaims =
+        [PostgresClaim.Replace(" LOCKING", " SKIP LOCKED", StringComparison.Ordinal), PostgresClaim.Replace(" LOCKING", "", StringComparison.Ordinal)];
+
+    private static readonly string[] TenantFilterOnly = [TenantAccess.FilterName];
 
     private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
 
@@ -59,21 +79,12 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             return Result<ClaimOutcome>.NotFound();
         }
 
-        var (batch, project) = found.Value;
-        if (await ClaimRefusalAsync(batch, project, workerId, cancellationToken) is { } refusal)
+        if (ClaimRefusal(found) is { } refusal)
         {
             return Result<ClaimOutcome>.Invalid("", refusal);
         }
 
-        // A worker who already holds all the leases they may hold gets the oldest back without a write: a reloaded page or a
-        // repeated API call costs one read.
-        var now = Now();
-        var held = await LiveLeases(batch.Id, workerId, now).ToListAsync(cancellationToken);
-        if (held.Count >= MaxLeases(project))
-        {
-            return Result<ClaimOutcome>.Success(new ClaimOutcome(await TaskOfAsync(held[0], project, cancellationToken)));
-        }
-
+        var (batch, project) = (found.Batch, found.Project);
         return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
     }
 
@@ -120,9 +131,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             return Result<AssignmentReceipt>.Invalid(validation);
         }
 
-        var labels = await db.ProjectLabels.AsNoTracking()
-            .Where(l => l.ProjectId == held.ProjectId && l.ProjectVersion == held.Assignment.ProjectVersion)
-            .OrderBy(l => l.Ordinal).Select(l => l.Name).ToListAsync(cancellationToken);
+        var labels = (await labelCache.GetAsync(db, held.ProjectId, held.Assignment.ProjectVersion, cancellationToken)).Select(l => l.Name).ToList();
         var label = input.Label.Trim();
         if (!labels.Contains(label, StringComparer.Ordinal))
         {
@@ -198,16 +207,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
                 return Result<ClaimOutcome>.Invalid("", "Only worker accounts take tasks.");
             }
 
-            var expired = await db.Assignments.AsNoTracking()
-                .Where(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
-                .OrderBy(a => a.ItemId).Take(LazyExpiryLimit)
-                .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
-                .ToListAsync(cancellationToken);
-            foreach (var lease in expired)
-            {
-                await ExpireAsync(lease, now, cancellationToken);
-            }
-
+            // A worker who already holds all the leases they may hold gets the oldest back: a reloaded page or a repeated
+            // API call takes nothing more.
             var live = await LiveLeases(batch.Id, workerId, now).ToListAsync(cancellationToken);
             if (live.Count >= MaxLeases(project))
             {
@@ -216,9 +217,13 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             else
             {
                 var gold = await PrefersGoldAsync(batch, project, workerId, cancellationToken);
-                // Gold comes only when it is due and there is real work beside it; when the gold is used up, real work goes on.
-                assignment = await TakeAsync(batch, project, workerId, gold, now, cancellationToken)
-                             ?? (gold ? await TakeAsync(batch, project, workerId, gold: false, now, cancellationToken) : null);
+                assignment = await TakeEitherAsync(batch, project, workerId, gold, now, cancellationToken);
+                // Leases that ran out hold slots the job has not freed yet: free this batch's and look again, only when they
+                // stand in the way (a claim that finds work costs no extra query).
+                if (assignment is null && await ExpireInBatchAsync(batch.Id, now, cancellationToken) > 0)
+                {
+                    assignment = await TakeEitherAsync(batch, project, workerId, gold, now, cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -251,11 +256,23 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         return gold < project.GoldRatio * (all + 1);
     }
 
+    /// <summary>Gold comes only when it is due and there is real work beside it; when the gold is used up, real work goes on.</summary>
+    private async Task<Assignment?> TakeEitherAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken) =>
+        await TakeAsync(batch, project, workerId, gold, now, cancellationToken)
+        ?? (gold ? await TakeAsync(batch, project, workerId, gold: false, now, cancellationToken) : null);
+
     /// <summary>Takes a slot on the best item of one kind (gold or real) and leases it to the worker; null when none is left.</summary>
     private async Task<Assignment?> TakeAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken)
     {
         for (var round = 0; round < MaxRounds; round++)
         {
+            if (!gold && IsPostgres)
+            {
+                // One statement finds the item and takes its slot; nothing is left to race for, so no second round.
+                var taken = await TakeNextOnPostgresAsync(batch, workerId, cancellationToken);
+                return taken is { } itemId ? await LeaseWithoutSavepointAsync(batch, project, workerId, itemId, now, cancellationToken) : null;
+            }
+
             // Read without locks: the list can be stale by the time a slot is taken, which the conditional UPDATE settles.
             var candidates = await Candidates(batch.Id, workerId, gold).Take(CandidatesPerRound).Select(i => i.Id).ToListAsync(cancellationToken);
             if (candidates.Count == 0)
@@ -265,18 +282,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
 
             foreach (var itemId in candidates)
             {
-                if (!await TakeSlotAsync(itemId, gold, cancellationToken))
-                {
-                    continue;
-                }
-
-                var assignment = new Assignment
-                {
-                    Id = Guid.CreateVersion7(), TenantId = batch.TenantId, BatchId = batch.Id, ItemId = itemId, WorkerId = workerId,
-                    ProjectVersion = batch.ProjectVersion, Status = AssignmentStatus.Leased, LeasedAt = now,
-                    LeaseExpiresAt = now.AddMinutes(Math.Max(1, project.LeaseMinutes)),
-                };
-                if (await InsertAsync(assignment, cancellationToken))
+                if (await TakeSlotAsync(itemId, gold, cancellationToken) &&
+                    await LeaseAsync(batch, project, workerId, itemId, now, cancellationToken) is { } assignment)
                 {
                     return assignment;
                 }
@@ -284,6 +291,75 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         }
 
         return null;
+    }
+
+    /// <summary>Records the lease of an item whose slot this claim has just taken; null (slot given back) if the worker had it before.</summary>
+    private async Task<Assignment?> LeaseAsync(Batch batch, Project project, Guid workerId, Guid itemId, DateTime now, CancellationToken cancellationToken)
+    {
+        var assignment = new Assignment
+        {
+            Id = Guid.CreateVersion7(), TenantId = batch.TenantId, BatchId = batch.Id, ItemId = itemId, WorkerId = workerId,
+            ProjectVersion = batch.ProjectVersion, Status = AssignmentStatus.Leased, LeasedAt = now,
+            LeaseExpiresAt = now.AddMinutes(Math.Max(1, project.LeaseMinutes)),
+        };
+        return await InsertAsync(assignment, cancellationToken) ? assignment : null;
+    }
+
+    /// <summary>
+    /// The PostgreSQL claim already excluded items the worker had, under the worker's lock row, so the insert cannot hit
+    /// the unique index: it needs no savepoint to recover from that, which saves two round trips.
+    /// </summary>
+    private async Task<Assignment?> LeaseWithoutSavepointAsync(
+        Batch batch, Project project, Guid workerId, Guid itemId, DateTime now, CancellationToken cancellationToken)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await LeaseAsync(batch, project, workerId, itemId, now, cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: picks the best real item this worker never had and takes one of its slots, in ONE statement. The pick
+    /// walks the claim index in offer order and first skips rows another claim has locked (SKIP LOCKED), so concurrent
+    /// workers spread over the next equally good items instead of queueing on the first one. Only when every open item is
+    /// locked that way does it wait for them (a plain FOR UPDATE, which re-checks each row once its lock is released), so a
+    /// claim never reports "nothing left" while a slot remains. The UPDATE checks the locked row's slot count again.
+    /// </summary>
+    private async Task<Guid?> TakeNextOnPostgresAsync(Batch batch, Guid workerId, CancellationToken cancellationToken)
+    {
+        foreach (var statement in PostgresClaims)
+        {
+            var taken = await db.Database.SqlQueryRaw<Guid>(statement, batch.Id, nameof(ItemStatus.Open), batch.TenantId, workerId)
+                .ToListAsync(cancellationToken);
+            if (taken.Count == 1)
+            {
+                return taken[0];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Frees the batch's leases that ran out (at most <see cref="LazyExpiryLimit"/>) inside the caller's transaction.</summary>
+    private async Task<int> ExpireInBatchAsync(Guid batchId, DateTime now, CancellationToken cancellationToken)
+    {
+        var expired = await db.Assignments.AsNoTracking()
+            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
+            .OrderBy(a => a.ItemId).Take(LazyExpiryLimit)
+            .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
+            .ToListAsync(cancellationToken);
+        var freed = 0;
+        foreach (var lease in expired)
+        {
+            freed += await ExpireAsync(lease, now, cancellationToken) ? 1 : 0;
+        }
+
+        return freed;
     }
 
     /// <summary>Open items of the batch this worker never had, of one kind, in the order they should be offered.</summary>
@@ -294,9 +370,9 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         var ofKind = gold
             ? open.Where(i => i.GoldLabel != null)
             : open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget);
-        // Fewest answers first, then least certain; an item with no consensus yet counts as least certain on every
-        // provider (PostgreSQL would sort nulls last).
-        return ofKind.OrderBy(i => i.AnswerCount).ThenBy(i => i.Confidence == null ? 0 : 1).ThenBy(i => i.Confidence).ThenBy(i => i.RowNumber);
+        // Fewest answers first, then least certain, in the order of the claim index: an item with no consensus yet counts
+        // as least certain, as SQLite and SQL Server sort nulls first (PostgreSQL claims real items in its own statement).
+        return ofKind.OrderBy(i => i.AnswerCount).ThenBy(i => i.Confidence).ThenBy(i => i.RowNumber);
     }
 
     /// <summary>
@@ -509,37 +585,37 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), cancellationToken);
 
     /// <summary>
-    /// The batch and its project, if this worker may see them, with the batch's tenant made current. Workers are not
-    /// tenant members, so the batch is read past the tenant filter; a private project's batch is not found by a worker
-    /// outside its tenant's workforce, exactly like a batch that does not exist.
+    /// The batch, its project and this worker's standing on it, if this worker may see them, with the batch's tenant made
+    /// current; one query. Workers are not tenant members, so the batch is read past the tenant filter; a private project's
+    /// batch is not found by a worker outside its tenant's workforce, exactly like a batch that does not exist.
     /// </summary>
-    private async Task<(Batch Batch, Project Project)?> FindBatchAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken)
+    private async Task<FoundBatch?> FindBatchAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken)
     {
         var found = await (
                 from batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
                 join project in db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking() on batch.ProjectId equals project.Id
                 where batch.Id == batchId
-                select new { batch, project })
+                select new FoundBatch(
+                    batch,
+                    project,
+                    db.ProjectWorkers.IgnoreQueryFilters(TenantFilterOnly)
+                        .FirstOrDefault(w => w.TenantId == batch.TenantId && w.ProjectId == project.Id && w.WorkerId == workerId),
+                    project.Visibility != ProjectVisibility.PrivateWorkforce ||
+                    db.WorkforceMembers.IgnoreQueryFilters(TenantFilterOnly).Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)))
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null)
+        if (found is null || !found.MayWork)
         {
             return null;
         }
 
-        if (found.project.Visibility == ProjectVisibility.PrivateWorkforce &&
-            !await db.WorkforceMembers.IgnoreQueryFilters([TenantAccess.FilterName])
-                .AnyAsync(w => w.TenantId == found.batch.TenantId && w.WorkerId == workerId, cancellationToken))
-        {
-            return null;
-        }
-
-        tenantContext.Set(found.batch.TenantId);
-        return (found.batch, found.project);
+        tenantContext.Set(found.Batch.TenantId);
+        return found;
     }
 
     /// <summary>Why this worker may not take tasks of this batch now, in words shown to them; null when they may.</summary>
-    private async Task<string?> ClaimRefusalAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    private static string? ClaimRefusal(FoundBatch found)
     {
+        var (batch, project, standing) = (found.Batch, found.Project, found.Standing);
         var closed = batch.Status switch
         {
             BatchStatus.Published => null,
@@ -553,8 +629,6 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
             return closed;
         }
 
-        var standing = await db.ProjectWorkers.AsNoTracking()
-            .FirstOrDefaultAsync(w => w.ProjectId == project.Id && w.WorkerId == workerId, cancellationToken);
         var reason = string.IsNullOrWhiteSpace(standing?.StatusReason) ? "." : $": {standing.StatusReason.Trim().TrimEnd('.')}.";
         return standing?.Status switch
         {
@@ -590,9 +664,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     private async Task<WorkTask> TaskOfAsync(Assignment assignment, Project project, CancellationToken cancellationToken)
     {
         var data = await db.Items.AsNoTracking().Where(i => i.Id == assignment.ItemId).Select(i => i.Data).SingleAsync(cancellationToken);
-        var labels = await db.ProjectLabels.AsNoTracking()
-            .Where(l => l.ProjectId == project.Id && l.ProjectVersion == assignment.ProjectVersion)
-            .OrderBy(l => l.Ordinal).Select(l => new TaskLabel(l.Name, l.Key, l.Description)).ToListAsync(cancellationToken);
+        var labels = await labelCache.GetAsync(db, project.Id, assignment.ProjectVersion, cancellationToken);
         return new WorkTask(assignment.Id, assignment.BatchId, Fields(data), project.ItemTemplate, project.Instructions, labels, assignment.LeaseExpiresAt);
     }
 
@@ -614,6 +686,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         var now = clock.GetUtcNow().UtcDateTime;
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
+
+    private bool IsPostgres => string.Equals(db.Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal);
 
     private static int MaxLeases(Project project) => Math.Max(1, project.MaxLeasesPerWorker);
 
@@ -645,6 +719,8 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     };
 
     private sealed record Lease(Guid AssignmentId, Guid TenantId, Guid ItemId, DateTime LeaseExpiresAt);
+
+    private sealed record FoundBatch(Batch Batch, Project Project, ProjectWorker? Standing, bool MayWork);
 
     private sealed record HeldAssignment(Assignment Assignment, Guid ProjectId, string? GoldLabel);
 }

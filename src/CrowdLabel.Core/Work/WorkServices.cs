@@ -7,6 +7,8 @@ public static class WorkServices
 {
     public static IServiceCollection AddCrowdLabelWork(this IServiceCollection services)
     {
+        services.AddSingleton<TaskLabelCache>();
+        services.AddSingleton<ActiveTokenCache>();
         services.AddScoped<AssignmentService>();
         services.AddScoped<MarketplaceService>();
         services.AddScoped<WorkerTokenService>();

@@ -7,8 +7,12 @@ namespace CrowdLabel.Core.Work;
 /// <summary>A new personal token and its secret, which is shown this once and never stored.</summary>
 public sealed record CreatedWorkerToken(WorkerToken Token, string Secret);
 
-/// <summary>A worker's personal API tokens: created (shown once), listed, revoked; only SHA-256 hashes are stored.</summary>
-public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
+/// <summary>
+/// A worker's personal API tokens: created (shown once), listed, revoked; only SHA-256 hashes are stored. Every worker
+/// API request presents one, so an active token found is remembered for <see cref="ActiveTokenCache.Lifetime"/>:
+/// a revocation here takes effect at once on this instance, and within that time on the others.
+/// </summary>
+public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock, ActiveTokenCache activeTokens)
 {
     public const string SecretPrefix = "clw_";
 
@@ -56,6 +60,7 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
 
         token.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        activeTokens.Forget(token.TokenHash);
         return Result<WorkerToken>.Success(token);
     }
 
@@ -68,7 +73,22 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock)
         }
 
         var hash = SecretHasher.Hash(secret);
+        if (activeTokens.Find(hash) is { } known)
+        {
+            return known;
+        }
+
         var token = await db.WorkerTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        return token?.RevokedAt is null ? token : null;
+        if (token?.RevokedAt is not null)
+        {
+            return null;
+        }
+
+        if (token is not null)
+        {
+            activeTokens.Remember(token);
+        }
+
+        return token;
     }
 }

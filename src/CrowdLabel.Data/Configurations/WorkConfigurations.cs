@@ -44,6 +44,8 @@ internal sealed class BatchConfiguration : IEntityTypeConfiguration<Batch>
 
 internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
 {
+    public const string ClaimIndex = "IX_Items_Claim";
+
     public void Configure(EntityTypeBuilder<Item> builder)
     {
         builder.HasOne<Batch>().WithMany().HasForeignKey(i => i.BatchId);
@@ -52,8 +54,9 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         builder.Property(i => i.Data).IsRequired();
         builder.HasIndex(i => new { i.TenantId, i.BatchId, i.RowNumber }).IsUnique();
         builder.HasIndex(i => new { i.TenantId, i.BatchId, i.ExternalId }).IsUnique();
-        // The claim query: open items of a batch, fewest answers first.
-        builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount });
+        // The claim query walks this index in offer order: open items of a batch, fewest answers first, then least
+        // confident (no consensus yet first: PostgreSQL is told so in CrowdLabelDbContext), then upload order.
+        builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount, i.Confidence, i.RowNumber }).HasDatabaseName(ClaimIndex);
         builder.Property(i => i.ConsensusLabel).HasMaxLength(100);
     }
 }

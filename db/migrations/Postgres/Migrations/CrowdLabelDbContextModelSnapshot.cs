@@ -399,13 +399,16 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId", "Status", "AnswerCount");
-
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "BatchId", "RowNumber")
                         .IsUnique();
+
+                    b.HasIndex("BatchId", "Status", "AnswerCount", "Confidence", "RowNumber")
+                        .HasDatabaseName("IX_Items_Claim");
+
+                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("BatchId", "Status", "AnswerCount", "Confidence", "RowNumber"), new[] { NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsFirst, NullSortOrder.NullsLast });
 
                     b.ToTable("Items");
                 });

@@ -401,14 +401,15 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId", "Status", "AnswerCount");
-
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique()
                         .HasFilter("[ExternalId] IS NOT NULL");
 
                     b.HasIndex("TenantId", "BatchId", "RowNumber")
                         .IsUnique();
+
+                    b.HasIndex("BatchId", "Status", "AnswerCount", "Confidence", "RowNumber")
+                        .HasDatabaseName("IX_Items_Claim");
 
                     b.ToTable("Items");
                 });

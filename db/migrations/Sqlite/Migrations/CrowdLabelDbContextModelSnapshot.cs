@@ -394,13 +394,14 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId", "Status", "AnswerCount");
-
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "BatchId", "RowNumber")
                         .IsUnique();
+
+                    b.HasIndex("BatchId", "Status", "AnswerCount", "Confidence", "RowNumber")
+                        .HasDatabaseName("IX_Items_Claim");
 
                     b.ToTable("Items");
                 });
