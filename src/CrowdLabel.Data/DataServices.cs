@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Data.Import;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CrowdLabel.Data;
 
@@ -27,8 +29,25 @@ public static class DataServices
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options) => options.Provider switch
     {
         DatabaseProvider.Sqlite => builder.UseSqlite(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
-        DatabaseProvider.Postgres => builder.UseNpgsql(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
+        DatabaseProvider.Postgres => builder.UseNpgsql(WithPreparedStatements(options.ConnectionString), o => o.MigrationsAssembly(options.MigrationsAssembly)),
         DatabaseProvider.SqlServer => builder.UseSqlServer(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
         _ => throw new DatabaseConfigurationException($"Unknown provider {options.Provider}."),
     };
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs often (Max Auto Prepare), so PostgreSQL parses and plans the
+    /// claim and answer statements once per connection instead of every time. A connection string that sets it itself
+    /// (e.g. 0 behind PgBouncer in transaction mode) is left as it is.
+    /// </summary>
+    internal static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        return builder.ConnectionString;
+    }
 }
