@@ -231,24 +231,26 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
     private sealed class ArrayBufferWriterPool
     {
         private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
+        private readonly Utf8JsonWriter _json;
+
+        // One writer for the whole file, reset per row: a million rows make a million strings, not a million writers.
+        public ArrayBufferWriterPool() => _json = new Utf8JsonWriter(_buffer);
 
         public string Serialize(List<KeyValuePair<string, string>> fields)
         {
             _buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(_buffer))
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            foreach (var (name, value) in fields)
             {
-                json.WriteStartObject();
-                foreach (var (name, value) in fields)
+                if (name is not (IdField or GoldField))
                 {
-                    if (name is not (IdField or GoldField))
-                    {
-                        json.WriteString(name, value);
-                    }
+                    _json.WriteString(name, value);
                 }
-
-                json.WriteEndObject();
             }
 
+            _json.WriteEndObject();
+            _json.Flush();
             return Encoding.UTF8.GetString(_buffer.WrittenSpan);
         }
     }
