@@ -85,7 +85,7 @@ internal static partial class WorkBenchmark
         Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
         await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog);
         Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
-        var result = await LoadAsync(site.Address, batchId, tokens, settings);
+        var result = await LoadAsync(site, batchId, tokens, settings);
         if (settings.SqlLog is not null)
         {
             await site.DisposeAsync();
@@ -97,8 +97,9 @@ internal static partial class WorkBenchmark
         return result;
     }
 
-    private static async Task<LoadResult> LoadAsync(Uri address, Guid batchId, string[] tokens, Settings settings)
+    private static async Task<LoadResult> LoadAsync(Site site, Guid batchId, string[] tokens, Settings settings)
     {
+        var address = site.Address;
         using var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = tokens.Length * 2,
@@ -109,6 +110,8 @@ internal static partial class WorkBenchmark
         var state = new LoadState(Stopwatch.GetTimestamp(), settings);
         var capacity = (int)Math.Ceiling(settings.Measured.TotalSeconds * MaxCyclesPerWorkerSecond);
         var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new double[capacity]))).ToArray();
+        var siteCpu = MeasureWindowAsync(state, () => site.ProcessorTime);
+        var ownCpu = MeasureWindowAsync(state, () => Process.GetCurrentProcess().TotalProcessorTime);
         var latencies = await Task.WhenAll(loops);
 
         var all = latencies.SelectMany(l => l).ToArray();
@@ -116,7 +119,19 @@ internal static partial class WorkBenchmark
         var seconds = settings.Measured.TotalSeconds;
         return new LoadResult(
             tokens.Length, all.Length, all.Length / seconds, [.. Percentiles.Select(p => Percentile(all, p))],
-            state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0);
+            state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
+            SiteCpuPerCycle: await siteCpu / Math.Max(1, all.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, all.Length));
+    }
+
+    /// <summary>How much CPU a process used in the measured window (sampled at its two edges).</summary>
+    private static async Task<TimeSpan> MeasureWindowAsync(LoadState state, Func<TimeSpan> processorTime)
+    {
+        await Task.Delay(Until(state.MeasureStart));
+        var before = processorTime();
+        await Task.Delay(Until(state.End));
+        return processorTime() - before;
+
+        static TimeSpan Until(long timestamp) => TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp).Ticks));
     }
 
     /// <summary>
@@ -202,12 +217,12 @@ internal static partial class WorkBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, a batch of {settings.Items} items at redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
-        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | errors | pgbench tps | cycles/s as % of pgbench tps |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps | cycles/s as % of pgbench tps |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {r.Errors} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
         }
 
         foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
@@ -250,7 +265,8 @@ internal static partial class WorkBenchmark
     }
 
     private sealed record LoadResult(
-        int Workers, int Cycles, double CyclesPerSecond, double[] Latency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps);
+        int Workers, int Cycles, double CyclesPerSecond, double[] Latency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps,
+        TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle);
 
     /// <summary>What the worker loops share: the clock's marks and the counters.</summary>
     private sealed class LoadState(long start, Settings settings)
@@ -291,6 +307,16 @@ internal static partial class WorkBenchmark
         }
 
         public Uri Address { get; }
+
+        /// <summary>CPU time the site's process has used so far (user and kernel).</summary>
+        public TimeSpan ProcessorTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
 
         public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog)
         {
