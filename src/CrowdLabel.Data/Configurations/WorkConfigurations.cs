@@ -55,6 +55,8 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         // The claim query: open items of a batch, fewest answers first.
         builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount });
         builder.Property(i => i.ConsensusLabel).HasMaxLength(100);
+        // The reviewers' queue: disputed and QA-sampled items of the tenant, oldest request first.
+        builder.HasIndex(i => new { i.TenantId, i.ReviewRequestedAt });
     }
 }
 
@@ -73,6 +75,9 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
         builder.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
         builder.HasIndex(a => new { a.BatchId, a.Status });
+        // Consensus finds batches with answers newer than its last run; approval finds answers older than the delay.
+        builder.HasIndex(a => new { a.BatchId, a.SubmittedAt });
+        builder.HasIndex(a => new { a.Status, a.SubmittedAt });
     }
 }
 
