@@ -26,6 +26,9 @@ public static class GoldScore
         return score.LowerBound >= minimum
             ? null
             : string.Create(CultureInfo.InvariantCulture,
-                $"your answers to known-answer (gold) questions were right {correct} of {total} times; your accuracy is estimated at {score.Mean:P0} (at least {score.LowerBound:P0} with 95% confidence), and this project asks for at least {minimum:P0}");
+                $"your answers to known-answer (gold) questions were right {correct} of {total} times; your accuracy is estimated at {Percent(score.Mean)} (at least {Percent(score.LowerBound)} with 95% confidence), and this project asks for at least {Percent(minimum)}");
     }
+
+    /// <summary>"62%": a share as whole percent, the same in every culture.</summary>
+    public static string Percent(double share) => string.Create(CultureInfo.InvariantCulture, $"{Math.Round(share * 100):0}%");
 }
