@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Tenancy;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrowdLabel.Core.Quality;
 
 /// <summary>Why a requester rejects an answer: the only two grounds the marketplace accepts.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RejectionGround>))]
 public enum RejectionGround
 {
     /// <summary>The worker was paused on the project by their gold score.</summary>

@@ -12,7 +12,9 @@ public sealed record ReviewQueueEntry(
     Guid ItemId, Guid BatchId, string BatchName, int RowNumber, string? ExternalId, bool IsQaSample, string? ConsensusLabel, double? Confidence, DateTime RequestedAt);
 
 /// <summary>One answer on the review page, with what is known of its worker's reliability on the project.</summary>
-public sealed record ReviewAnswer(Guid WorkerId, string Worker, string Label, DateTime? SubmittedAt, double? ConsensusAccuracy, WorkerGoldAccuracy Gold);
+public sealed record ReviewAnswer(
+    Guid AssignmentId, AssignmentStatus Status, Guid WorkerId, string Worker, string Label, DateTime? SubmittedAt, double? ConsensusAccuracy, WorkerGoldAccuracy Gold,
+    ProjectWorkerStatus Standing, string? RejectionReason);
 
 /// <summary>Everything a reviewer needs to decide an item.</summary>
 public sealed record ReviewItem(
@@ -91,7 +93,7 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
                 where a.ItemId == itemId && a.Label != null &&
                       (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected)
                 orderby a.SubmittedAt
-                select new { a.WorkerId, user.DisplayName, a.Label, a.SubmittedAt })
+                select new { a.Id, a.Status, a.WorkerId, user.DisplayName, a.Label, a.SubmittedAt, a.RejectionReason })
             .ToListAsync(cancellationToken);
         var workerIds = answers.Select(a => a.WorkerId).ToList();
         var standings = await db.ProjectWorkers.AsNoTracking()
@@ -101,9 +103,10 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
             ? new Dictionary<string, double>(StringComparer.Ordinal)
             : JsonSerializer.Deserialize<Dictionary<string, double>>(item.Posterior) ?? [];
         return new ReviewItem(item, batch.Name, project.ItemTemplate, project.Instructions, ItemFields.Parse(item.Data), labels,
-            [.. answers.Select(a => new ReviewAnswer(a.WorkerId, a.DisplayName, a.Label!, a.SubmittedAt,
+            [.. answers.Select(a => new ReviewAnswer(a.Id, a.Status, a.WorkerId, a.DisplayName, a.Label!, a.SubmittedAt,
                 standings.GetValueOrDefault(a.WorkerId)?.ConsensusAccuracy,
-                standings.TryGetValue(a.WorkerId, out var s) ? GoldScore.Of(s) : GoldAccuracy.FromCounts(0, 0)))],
+                standings.TryGetValue(a.WorkerId, out var s) ? GoldScore.Of(s) : GoldAccuracy.FromCounts(0, 0),
+                standings.GetValueOrDefault(a.WorkerId)?.Status ?? ProjectWorkerStatus.Active, a.RejectionReason))],
             posterior, decisions);
     }
 

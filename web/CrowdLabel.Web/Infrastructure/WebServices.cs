@@ -125,6 +125,7 @@ public static class WebServices
         app.MapBatchesApi();
         app.MapBatchLifecycleApi();
         app.MapWorkApi();
+        app.MapQualityApi();
         return app;
     }
 }
