@@ -15,8 +15,9 @@ namespace CrowdLabel.Core.Quality;
 /// <param name="Done">Items that became Done in this run.</param>
 /// <param name="Extended">Items whose redundancy target grew (dynamic overlap).</param>
 /// <param name="Disputed">Items that became Disputed in this run.</param>
+/// <param name="Reopened">Done items whose label fell under the confidence target again (they get one more answer).</param>
 /// <param name="Completed">Whether the run closed the batch.</param>
-public sealed record ConsensusRun(int Answers, int Excluded, int Done, int Extended, int Disputed, bool Completed);
+public sealed record ConsensusRun(int Answers, int Excluded, int Done, int Extended, int Disputed, int Reopened, bool Completed);
 
 /// <summary>
 /// Consensus in the running site (DESIGN.md, step 7): Dawid-Skene over a batch's answers, with gold and reviewed items as
@@ -148,7 +149,7 @@ public sealed class ConsensusService(
 
         await db.SaveChangesAsync(cancellationToken);
         var completed = await CompleteIfSettledAsync(batch.Id, cancellationToken);
-        return Result<ConsensusRun>.Success(new ConsensusRun(builder.Count, excluded, run.Done, run.Extended, run.Disputed, completed));
+        return Result<ConsensusRun>.Success(new ConsensusRun(builder.Count, excluded, run.Done, run.Extended, run.Disputed, run.Reopened, completed));
     }
 
     /// <summary>
@@ -200,6 +201,15 @@ public sealed class ConsensusService(
             }
 
             item.Posterior = JsonSerializer.Serialize(byLabel);
+        }
+
+        // Done is provisional until the QA sample is drawn: a later run that knows the workers better and finds the label
+        // under the target again opens the item for one more answer (on the dog dataset this buys 2 points of accuracy for
+        // 1.6% more answers; docs/benchmarks.md).
+        if (item.Status == ItemStatus.Done && batch.QaSampledAt is null && item.Confidence < project.ConfidenceTarget)
+        {
+            item.Status = ItemStatus.Open;
+            run.Reopened++;
         }
 
         if (item.Status != ItemStatus.Open || answered.All < item.RedundancyTarget)
@@ -283,5 +293,7 @@ public sealed class ConsensusService(
         public int Extended { get; set; }
 
         public int Disputed { get; set; }
+
+        public int Reopened { get; set; }
     }
 }
