@@ -185,6 +185,40 @@ public sealed class QualityLoopTests
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 
+    [Fact]
+    public void Csv_QuotesCommasQuotesLineBreaksAndEdgeSpaces_AndNothingElse() =>
+        Assert.Equal("plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" edge\",,x",
+            ResultsService.CsvLine(["plain", "a,b", "say \"hi\"", "two\nlines", " edge", null, "x"]));
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Export_StreamsEveryItem_AsCsvAndJsonl_WithLabelConfidenceStatusAndReviewer(DatabaseProvider provider)
+    {
+        await using var world = await DisputedWorldAsync(provider);
+        var disputed = (await world.SnapshotAsync()).Items.Single(i => i.RowNumber == 7);
+        Assert.True((await world.ResolveAsync(disputed.Id, Truth(7))).Succeeded);
+
+        var csv = await ExportAsync(world, ExportFormat.Csv);
+        var jsonl = await ExportAsync(world, ExportFormat.Jsonl);
+
+        var lines = csv.TrimEnd('\n').Split('\n');
+        Assert.Equal("row,external_id,text,label,confidence,status,answers,gold,reviewed_by,project_version", lines[0]);
+        Assert.Equal(13, lines.Length);
+        Assert.Equal($"7,7,item 7,yes,1,Resolved,3,false,{world.Tenant.OwnerEmail},1", lines[7]);
+        Assert.Matches(@"^1,1,item 1,yes,0\.9\d*,Done,3,false,,1$", lines[1]);
+        var rows = jsonl.TrimEnd('\n').Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(("item 7", "Resolved", world.Tenant.OwnerEmail), (rows[6].GetProperty("fields").GetProperty("text").GetString(),
+            rows[6].GetProperty("status").GetString(), rows[6].GetProperty("reviewed_by").GetString()));
+    }
+
+    private static Task<string> ExportAsync(WorkWorld world, ExportFormat format) =>
+        world.InTenantAsync(async s =>
+        {
+            using var stream = new MemoryStream();
+            await s.GetRequiredService<ResultsService>().ExportAsync(world.BatchId, format, stream);
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        });
+
     /// <summary>The first round of the dynamic overlap scenario with max redundancy 3: items 7 to 12 (2-1 splits) are disputed at once.</summary>
     private static async Task<WorkWorld> DisputedWorldAsync(DatabaseProvider provider)
     {
