@@ -14,6 +14,34 @@ namespace CrowdLabel.Web.Tests.Quality;
 public sealed class QualityApiTests
 {
     [Fact]
+    public async Task Pages_ShowWorkerQuality_ThePausedWorkerTheirReason_AndTheBatchItsApprovals()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 2, redundancy: 1);
+        var worker = (await WorkScenario.CreateWorkersAsync(site.Services, 1))[0];
+        var task = await WorkScenario.ClaimTaskAsync(site.Services, batchId, worker);
+        Assert.True((await WorkScenario.AnswerAsync(site.Services, task.AssignmentId, worker, "yes")).Succeeded);
+        await WorkScenario.SetStandingAsync(site.Services, tenant, worker, w => (w.Status, w.StatusReason, w.GoldAnswers, w.GoldCorrect) =
+            (ProjectWorkerStatus.Paused, "your answers to known-answer (gold) questions were right 1 of 5 times", 5, 1));
+
+        var owner = site.Browser();
+        await owner.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+        var workers = await (await owner.GetAsync($"/t/acme/projects/{tenant.ProjectId}/workers")).Content.ReadAsStringAsync();
+        var batch = await (await owner.GetAsync($"/t/acme/batches/{batchId}")).Content.ReadAsStringAsync();
+        var queue = await owner.GetAsync($"/t/acme/review?batchId={batchId}");
+        var self = site.Browser();
+        await self.SignInAsync("worker1@crowd.test", Scenario.Password);
+        var market = await (await self.GetAsync("/work")).Content.ReadAsStringAsync();
+
+        Assert.Contains("right 1 of 5 times", workers, StringComparison.Ordinal);
+        Assert.Contains("29%", workers, StringComparison.Ordinal); // Beta(2,5) posterior mean
+        Assert.Contains("<span id=\"awaiting-approval\">1</span>", batch, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        Assert.Contains("right 1 of 5 times", market, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_RejectsWithoutAGround_ApprovesTheBatch_AndStreamsResultsAsCsvAndJsonl()
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
