@@ -185,6 +185,42 @@ public sealed class QualityLoopTests
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ConsensusJob_RunsBatchesWithNewAnswersOrReviews_AndLeavesSettledOnesAlone(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 1, workers: 1);
+        await using (var idle = world.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await idle.ServiceProvider.GetRequiredService<ConsensusService>().RunDueAsync());
+        }
+
+        await world.WorkUntilDoneAsync(world.Workers[0], _ => "yes");
+        // Answers this recent may still have company on the way: the batch stays due until they are settled.
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(1, await RunDueAsync(world));
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(0, await RunDueAsync(world));
+        Assert.All((await world.SnapshotAsync()).Items, i => Assert.Equal("yes", i.ConsensusLabel));
+
+        var item = (await world.SnapshotAsync()).Items[0];
+        await world.InTenantAsync(async s =>
+        {
+            var db = s.GetRequiredService<ICrowdLabelDb>();
+            await db.Items.Where(i => i.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Disputed));
+            return 0;
+        });
+        Assert.True((await world.ResolveAsync(item.Id, "no")).Succeeded);
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(0, await RunDueAsync(world));
+    }
+
+    private static async Task<int> RunDueAsync(WorkWorld world)
+    {
+        await using var scope = world.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConsensusService>().RunDueAsync();
+    }
+
     [Fact]
     public void Csv_QuotesCommasQuotesLineBreaksAndEdgeSpaces_AndNothingElse() =>
         Assert.Equal("plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" edge\",,x",
