@@ -29,7 +29,9 @@ public sealed class ReplayTests(ITestOutputHelper output)
 {
     private static string DataFolder => Path.Combine(AppContext.BaseDirectory, "data");
 
+    // About 8 minutes on the 2-core machine: `--filter Category!=Replay` leaves it out of a quick run.
     [Fact]
+    [Trait("Category", "Replay")]
     public async Task Replay_Dog_FixedRedundancyMatchesTheEngine_DynamicOverlapSavesAnswers()
     {
         var dataset = Dataset.Load(Path.Combine(DataFolder, "dog"));
