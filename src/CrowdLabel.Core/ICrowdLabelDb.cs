@@ -41,6 +41,8 @@ public interface ICrowdLabelDb
 
     DbSet<WorkerToken> WorkerTokens { get; }
 
+    DbSet<ReviewDecision> ReviewDecisions { get; }
+
     DbSet<LedgerTransaction> LedgerTransactions { get; }
 
     DbSet<Posting> Postings { get; }

@@ -52,6 +52,8 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
 
     public DbSet<WorkerToken> WorkerTokens => Set<WorkerToken>();
 
+    public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+
     public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
 
     public DbSet<Posting> Postings => Set<Posting>();

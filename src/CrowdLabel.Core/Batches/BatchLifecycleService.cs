@@ -118,6 +118,17 @@ public sealed class BatchLifecycleService(
             cancellationToken);
 
     /// <summary>
+    /// Closes a published or paused batch whose every item has its final label (the consensus job decides when), as
+    /// <see cref="CompleteAsync"/> does but on no one's behalf; a batch that is already closed is left as it is.
+    /// </summary>
+    public Task<Result<Batch>> CompleteLabeledAsync(Guid batchId, CancellationToken cancellationToken = default) =>
+        TransitionAsync(batchId, (batch, tenantId) =>
+            batch.Status is BatchStatus.Published or BatchStatus.Paused
+                ? CloseAsync(batch, BatchStatus.Completed, tenantId, userId: null, cancellationToken)
+                : Task.FromResult<string?>($"Only a published or paused batch can be completed; this one is {batch.Status}."),
+            cancellationToken);
+
+    /// <summary>
     /// Runs one status change of a batch of the current tenant under the tenant's ledger lock, so the status it reads is
     /// the committed one and no other change or spend of the tenant interleaves. The step returns a refusal or null;
     /// it changes nothing before it is sure to succeed.
@@ -151,7 +162,7 @@ public sealed class BatchLifecycleService(
             return Task.FromResult<string?>(null);
         }, cancellationToken);
 
-    private async Task<string?> CloseAsync(Batch batch, BatchStatus closedAs, Guid tenantId, Guid userId, CancellationToken cancellationToken)
+    private async Task<string?> CloseAsync(Batch batch, BatchStatus closedAs, Guid tenantId, Guid? userId, CancellationToken cancellationToken)
     {
         if (batch.Status != BatchStatus.Draft)
         {

@@ -133,6 +133,17 @@ public class Batch : ITenantOwned
     public DateTime? PublishedAt { get; set; }
 
     public DateTime? ClosedAt { get; set; }
+
+    /// <summary>Answers submitted up to this time were in the last consensus run; a later answer makes the batch due again.</summary>
+    public DateTime? ConsensusWatermark { get; set; }
+
+    /// <summary>Set when something other than a new answer (a review) changed what consensus should see; cleared by the run.</summary>
+    public bool ConsensusRequested { get; set; }
+
+    public DateTime? ConsensusRunAt { get; set; }
+
+    /// <summary>When the stratified QA sample of accepted labels was drawn (once, when no item was left open).</summary>
+    public DateTime? QaSampledAt { get; set; }
 }
 
 /// <summary>Where a batch is in its life.</summary>
@@ -183,6 +194,15 @@ public class Item : ITenantOwned
     public string? ConsensusLabel { get; set; }
 
     public double? Confidence { get; set; }
+
+    /// <summary>The last consensus run's posterior over the labels, as a JSON object (label to probability).</summary>
+    public string? Posterior { get; set; }
+
+    /// <summary>Drawn into the stratified QA sample: a Done item a reviewer checks to measure the accepted labels' accuracy.</summary>
+    public bool QaSample { get; set; }
+
+    /// <summary>When the item went to the reviewers' queue (disputed, or drawn for QA); the queue is oldest first.</summary>
+    public DateTime? ReviewRequestedAt { get; set; }
 }
 
 /// <summary>Where an item is in consensus.</summary>

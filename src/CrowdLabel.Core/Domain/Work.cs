@@ -75,6 +75,9 @@ public class ProjectWorker : ITenantOwned
 
     public int GoldCorrect { get; set; }
 
+    /// <summary>The worker's accuracy as the last consensus run on a batch of the project estimated it (Dawid-Skene).</summary>
+    public double? ConsensusAccuracy { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }
 

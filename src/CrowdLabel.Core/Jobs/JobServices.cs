@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +12,17 @@ public static class JobServices
     /// <summary>Seconds between two runs of the lease expiry job (configuration key).</summary>
     public const string ExpireLeasesSecondsKey = "Jobs:ExpireLeasesSeconds";
 
+    /// <summary>Seconds between two runs of the consensus job (configuration key).</summary>
+    public const string ConsensusSecondsKey = "Jobs:ConsensusSeconds";
+
+    /// <summary>Seconds between two runs of the auto-approval job (configuration key).</summary>
+    public const string ApprovalSecondsKey = "Jobs:ApprovalSeconds";
+
     public static IServiceCollection AddCrowdLabelJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var every = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ExpireLeasesSecondsKey, 30)));
+        var consensusEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ConsensusSecondsKey, 15)));
+        var approvalEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ApprovalSecondsKey, 300)));
         services.AddQuartz(quartz =>
         {
             // In memory: every node runs its own schedule, which is harmless for lease expiry (freeing a lease is a
@@ -26,6 +35,21 @@ public static class JobServices
                 // The first run waits one interval, so it never races the migrations and seed of a starting site.
                 .StartAt(DateTimeOffset.UtcNow + every)
                 .WithSimpleSchedule(schedule => schedule.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            // Consensus and approval run on one node at a time per job; on several nodes a second run of the same batch
+            // recomputes the same result (consensus) or finds the answers already approved (approval is conditional).
+            Repeat<ConsensusJob>(ConsensusJob.Key, ConsensusJob.TriggerKey, consensusEvery);
+            Repeat<ApprovalJob>(ApprovalJob.Key, ApprovalJob.TriggerKey, approvalEvery);
+
+            void Repeat<TJob>(JobKey key, TriggerKey triggerKey, TimeSpan interval)
+                where TJob : IJob
+            {
+                quartz.AddJob<TJob>(job => job.WithIdentity(key).DisallowConcurrentExecution());
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(key)
+                    .WithIdentity(triggerKey)
+                    .StartAt(DateTimeOffset.UtcNow + interval)
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            }
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

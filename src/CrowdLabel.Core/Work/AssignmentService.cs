@@ -1,9 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text.Json;
 using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CrowdLabel.Core.Work;
 
@@ -22,7 +23,8 @@ namespace CrowdLabel.Core.Work;
 /// for the rest of the operation, so the filter and the write guard apply as usual. One scope serves one tenant.
 /// </para>
 /// </summary>
-public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock, TaskLabelCache labelCache)
+public sealed class AssignmentService(
+    ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock, TaskLabelCache labelCache, IOptions<QualityOptions> quality)
 {
     /// <summary>The errors-map key of a refusal because the worker's lease on the task has ended (the API answers 409).</summary>
     public const string LeaseErrorKey = "lease";
@@ -447,7 +449,10 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
         return Result<AssignmentReceipt>.Success(new AssignmentReceipt(assignment.Id, assignment.BatchId, AssignmentStatus.Submitted, label, now, ProblemReport: null));
     }
 
-    /// <summary>Adds a gold answer to the worker's score on the project; what the score leads to is the quality rules' business.</summary>
+    /// <summary>
+    /// Adds a gold answer to the worker's score on the project, and pauses them there when the score says so
+    /// (<see cref="GoldScore.PauseReason"/>); in the answer's transaction, so score and pause never disagree.
+    /// </summary>
     private async Task CountGoldAnswerAsync(HeldAssignment held, bool correct, DateTime now, CancellationToken cancellationToken)
     {
         var right = correct ? 1 : 0;
@@ -465,6 +470,20 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
                 GoldAnswers = 1, GoldCorrect = right, UpdatedAt = now,
             });
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var score = await db.ProjectWorkers.AsNoTracking().Where(w => w.ProjectId == held.ProjectId && w.WorkerId == workerId)
+            .Select(w => new { w.GoldCorrect, w.GoldAnswers, w.Status }).SingleAsync(cancellationToken);
+        var minimum = await db.Projects.AsNoTracking().Where(p => p.Id == held.ProjectId).Select(p => p.MinWorkerGoldAccuracy).SingleAsync(cancellationToken);
+        if (score.Status == ProjectWorkerStatus.Active &&
+            GoldScore.PauseReason(score.GoldCorrect, score.GoldAnswers, minimum, quality.Value.MinGoldAnswersBeforePause) is { } reason)
+        {
+            // Only an active worker is paused: a block set by the requester stays, with its own reason.
+            await db.ProjectWorkers
+                .Where(w => w.ProjectId == held.ProjectId && w.WorkerId == workerId && w.Status == ProjectWorkerStatus.Active)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(w => w.Status, ProjectWorkerStatus.Paused)
+                    .SetProperty(w => w.StatusReason, reason), cancellationToken);
         }
     }
 
@@ -665,15 +684,7 @@ public sealed class AssignmentService(ICrowdLabelDb db, TenantContext tenantCont
     {
         var data = await db.Items.AsNoTracking().Where(i => i.Id == assignment.ItemId).Select(i => i.Data).SingleAsync(cancellationToken);
         var labels = await labelCache.GetAsync(db, project.Id, assignment.ProjectVersion, cancellationToken);
-        return new WorkTask(assignment.Id, assignment.BatchId, Fields(data), project.ItemTemplate, project.Instructions, labels, assignment.LeaseExpiresAt);
-    }
-
-    /// <summary>The uploaded fields of an item (its Data holds nothing else: no id, no gold answer).</summary>
-    private static Dictionary<string, string> Fields(string data)
-    {
-        using var json = JsonDocument.Parse(data);
-        return json.RootElement.EnumerateObject().ToDictionary(
-            p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+        return new WorkTask(assignment.Id, assignment.BatchId, ItemFields.Parse(data), project.ItemTemplate, project.Instructions, labels, assignment.LeaseExpiresAt);
     }
 
     private static bool IsAnswered(AssignmentStatus status) =>

@@ -58,6 +58,8 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         // confident (no consensus yet first: PostgreSQL is told so in CrowdLabelDbContext), then upload order.
         builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount, i.Confidence, i.RowNumber }).HasDatabaseName(ClaimIndex);
         builder.Property(i => i.ConsensusLabel).HasMaxLength(100);
+        // The reviewers' queue: disputed and QA-sampled items of the tenant, oldest request first.
+        builder.HasIndex(i => new { i.TenantId, i.ReviewRequestedAt });
     }
 }
 
@@ -76,6 +78,9 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
         builder.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
         builder.HasIndex(a => new { a.BatchId, a.Status });
+        // Consensus finds batches with answers newer than its last run; approval finds answers older than the delay.
+        builder.HasIndex(a => new { a.BatchId, a.SubmittedAt });
+        builder.HasIndex(a => new { a.Status, a.SubmittedAt });
     }
 }
 

@@ -224,10 +224,14 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
 
                     b.HasIndex("BatchId", "Status");
 
+                    b.HasIndex("BatchId", "SubmittedAt");
+
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique();
 
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("Status", "SubmittedAt");
 
                     b.HasIndex("WorkerId", "BatchId", "Status");
 
@@ -241,6 +245,15 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("ConsensusRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("ConsensusRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ConsensusWatermark")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")
@@ -279,6 +292,9 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("QaSampledAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
@@ -383,8 +399,17 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Posterior")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("QaSample")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("RedundancyTarget")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReviewRequestedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("integer");
@@ -398,6 +423,8 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "ReviewRequestedAt");
 
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique();
@@ -665,6 +692,9 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<double?>("ConsensusAccuracy")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("GoldAnswers")
                         .HasColumnType("integer");
 
@@ -745,6 +775,61 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.HasIndex("ProjectId", "WorkerId");
 
                     b.ToTable("QualificationAttempts");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("PreviousLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PreviousStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("WasQaSample")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ReviewerId");
+
+                    b.HasIndex("TenantId", "BatchId", "ItemId");
+
+                    b.ToTable("ReviewDecisions");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Tenant", b =>
@@ -1122,6 +1207,27 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

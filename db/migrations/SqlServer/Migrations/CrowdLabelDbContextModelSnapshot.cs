@@ -226,10 +226,14 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
 
                     b.HasIndex("BatchId", "Status");
 
+                    b.HasIndex("BatchId", "SubmittedAt");
+
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique();
 
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("Status", "SubmittedAt");
 
                     b.HasIndex("WorkerId", "BatchId", "Status");
 
@@ -243,6 +247,15 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("ConsensusRequested")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("ConsensusRunAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ConsensusWatermark")
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime>("CreatedAt")
@@ -281,6 +294,9 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("QaSampledAt")
                         .HasColumnType("datetime2");
 
                     b.Property<string>("Status")
@@ -385,8 +401,17 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("Posterior")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<bool>("QaSample")
+                        .HasColumnType("bit");
+
                     b.Property<int>("RedundancyTarget")
                         .HasColumnType("int");
+
+                    b.Property<DateTime?>("ReviewRequestedAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("int");
@@ -400,6 +425,8 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "ReviewRequestedAt");
 
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique()
@@ -667,6 +694,9 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<double?>("ConsensusAccuracy")
+                        .HasColumnType("float");
+
                     b.Property<int>("GoldAnswers")
                         .HasColumnType("int");
 
@@ -747,6 +777,61 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.HasIndex("ProjectId", "WorkerId");
 
                     b.ToTable("QualificationAttempts");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("PreviousLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("PreviousStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("WasQaSample")
+                        .HasColumnType("bit");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ReviewerId");
+
+                    b.HasIndex("TenantId", "BatchId", "ItemId");
+
+                    b.ToTable("ReviewDecisions");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Tenant", b =>
@@ -1124,6 +1209,27 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

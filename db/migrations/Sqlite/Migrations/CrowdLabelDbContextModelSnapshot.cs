@@ -219,10 +219,14 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BatchId", "Status");
 
+                    b.HasIndex("BatchId", "SubmittedAt");
+
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique();
 
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("Status", "SubmittedAt");
 
                     b.HasIndex("WorkerId", "BatchId", "Status");
 
@@ -236,6 +240,15 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ConsensusRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConsensusRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsensusWatermark")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -274,6 +287,9 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("QaSampledAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -378,8 +394,17 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Posterior")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("QaSample")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RedundancyTarget")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReviewRequestedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("INTEGER");
@@ -393,6 +418,8 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "ReviewRequestedAt");
 
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique();
@@ -658,6 +685,9 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("ConsensusAccuracy")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("GoldAnswers")
                         .HasColumnType("INTEGER");
 
@@ -738,6 +768,61 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.HasIndex("ProjectId", "WorkerId");
 
                     b.ToTable("QualificationAttempts");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WasQaSample")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ReviewerId");
+
+                    b.HasIndex("TenantId", "BatchId", "ItemId");
+
+                    b.ToTable("ReviewDecisions");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Tenant", b =>
@@ -1109,6 +1194,27 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                     b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
                         .WithMany()
                         .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.ReviewDecision", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -4,6 +4,7 @@ using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Web.Pages.Requester.Batches;
 
-public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLifecycleService lifecycle) : PageModel
+public sealed class DetailsModel(
+    ICrowdLabelDb db, LedgerService ledger, BatchLifecycleService lifecycle, ReviewService reviews, ApprovalService approvals) : PageModel
 {
     public sealed record ItemCounts(int Open, int Done, int Disputed, int Resolved);
 
@@ -27,6 +29,14 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
     public PublishQuote? Quote { get; private set; }
 
     public string? Message { get; private set; }
+
+    /// <summary>Accuracy of the accepted labels, measured on the reviewed QA sample.</summary>
+    public QaAccuracy Qa { get; private set; } = new(0, 0, 0, null, null, null);
+
+    /// <summary>Answers waiting for approval (approved automatically after the project's delay).</summary>
+    public int AwaitingApproval { get; private set; }
+
+    public int AutoApprovalHours { get; private set; }
 
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
@@ -56,6 +66,26 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
 
     public Task<IActionResult> OnPostCancelAsync(Guid batchId, CancellationToken cancellationToken) =>
         ActAsync(batchId, lifecycle.CancelAsync, "Cancelled: the unspent escrow is back in your balance.", cancellationToken);
+
+    public async Task<IActionResult> OnPostApproveAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var result = await approvals.ApproveBatchAsync(batchId, cancellationToken);
+        if (result.IsNotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Succeeded)
+        {
+            Message = $"Approved {result.Value!.Approved} answers: their pay moved from the escrow to the workers.";
+        }
+        else
+        {
+            ModelState.AddErrors(result.Errors, "");
+        }
+
+        return await LoadAsync(batchId, cancellationToken) ? Page() : NotFound();
+    }
 
     private async Task<IActionResult> ActAsync(
         Guid batchId, Func<Guid, Guid, CancellationToken, Task<Result<Batch>>> action, string done, CancellationToken cancellationToken)
@@ -95,6 +125,9 @@ public sealed class DetailsModel(ICrowdLabelDb db, LedgerService ledger, BatchLi
             byStatus.GetValueOrDefault(ItemStatus.Open), byStatus.GetValueOrDefault(ItemStatus.Done),
             byStatus.GetValueOrDefault(ItemStatus.Disputed), byStatus.GetValueOrDefault(ItemStatus.Resolved));
         Cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
+        Qa = await reviews.QaAccuracyAsync(batchId, cancellationToken);
+        AwaitingApproval = await db.Assignments.CountAsync(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted, cancellationToken);
+        AutoApprovalHours = project.AutoApprovalHours;
         Quote = batch.Status == BatchStatus.Draft ? (await lifecycle.QuotePublishAsync(batchId, cancellationToken)).Value : null;
         return true;
     }

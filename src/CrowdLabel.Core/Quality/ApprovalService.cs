@@ -1,0 +1,218 @@
+using System.Text.Json.Serialization;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Core.Quality;
+
+/// <summary>Why a requester rejects an answer: the only two grounds the marketplace accepts.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RejectionGround>))]
+public enum RejectionGround
+{
+    /// <summary>The worker was paused on the project by their gold score.</summary>
+    PausedByGold = 1,
+
+    /// <summary>The answer disagrees with the label a reviewer set on the item.</summary>
+    DisagreesWithReview = 2,
+}
+
+/// <summary>A requester's rejection of one answer: the ground, and words for the worker.</summary>
+public sealed class RejectInput
+{
+    public RejectionGround? Ground { get; set; }
+
+    public string Reason { get; set; } = "";
+}
+
+internal sealed class RejectInputValidator : AbstractValidator<RejectInput>
+{
+    public RejectInputValidator()
+    {
+        RuleFor(x => x.Ground).NotNull().IsInEnum()
+            .WithMessage("Choose why the answer is rejected: the worker was paused by gold, or the answer disagrees with the reviewed label.");
+        RuleFor(x => x.Reason).NotEmpty().WithMessage("Write the reason the worker will see.")
+            .MaximumLength(400).WithMessage("Keep the reason under 400 characters.");
+    }
+}
+
+/// <summary>What an approval pass did.</summary>
+public sealed record ApprovalOutcome(int Approved, int Failed);
+
+/// <summary>
+/// Approval and pay accrual (DESIGN.md, step 9): an answer is approved after its project's auto-approval delay (a job)
+/// or earlier by the requester; each approval moves price and fee out of the batch escrow in the same transaction that
+/// marks the answer approved, with the idempotency key "approval:{assignment}", so an answer is paid exactly once.
+/// Rejection, which pays nothing, needs one of two grounds and a reason the worker sees.
+/// </summary>
+public sealed class ApprovalService(
+    ICrowdLabelDb db,
+    LedgerService ledger,
+    ConsensusService consensus,
+    IServiceScopeFactory scopes,
+    TimeProvider clock)
+{
+    private readonly RejectInputValidator _rejectValidator = new();
+
+    /// <summary>The jobs act for no tenant: they read past the tenant filter (an array, since a query's expression tree cannot hold a collection literal).</summary>
+    private static readonly string[] AllTenants = [TenantAccess.FilterName];
+
+    /// <summary>Approves, in every tenant, the answers older than their project's auto-approval delay; each batch in its own scope.</summary>
+    public async Task<ApprovalOutcome> ApproveDueAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var batches = await (
+                from batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+                join project in db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking() on batch.ProjectId equals project.Id
+                where (batch.Status == BatchStatus.Published || batch.Status == BatchStatus.Paused) &&
+                      db.Assignments.IgnoreQueryFilters(AllTenants).Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
+                select new { batch.Id, batch.TenantId, project.AutoApprovalHours })
+            .ToListAsync(cancellationToken);
+        var total = new ApprovalOutcome(0, 0);
+        foreach (var batch in batches)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(batch.TenantId);
+            var outcome = await scope.ServiceProvider.GetRequiredService<ApprovalService>()
+                .ApproveSubmittedAsync(batch.Id, now.AddHours(-Math.Max(0, batch.AutoApprovalHours)), cancellationToken);
+            total = new ApprovalOutcome(total.Approved + outcome.Approved, total.Failed + outcome.Failed);
+        }
+
+        return total;
+    }
+
+    /// <summary>The requester approves every answer of a batch of the current tenant that waits for approval, now.</summary>
+    public async Task<Result<ApprovalOutcome>> ApproveBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+    {
+        var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
+        if (batch is null)
+        {
+            return Result<ApprovalOutcome>.NotFound();
+        }
+
+        if (batch.Status is not (BatchStatus.Published or BatchStatus.Paused))
+        {
+            return Result<ApprovalOutcome>.Invalid("", $"Answers are approved only in a published or paused batch; this one is {batch.Status}.");
+        }
+
+        var outcome = await ApproveSubmittedAsync(batchId, DateTime.MaxValue, cancellationToken);
+        return outcome.Failed == 0
+            ? Result<ApprovalOutcome>.Success(outcome)
+            : Result<ApprovalOutcome>.Invalid("", $"{outcome.Approved} answers were approved; {outcome.Failed} could not be paid from the batch's escrow.");
+    }
+
+    /// <summary>
+    /// Rejects one answer that waits for approval, on a ground that holds: its worker is paused on the project by gold, or
+    /// the item was reviewed and the answer disagrees with the reviewed label. Nothing is paid; the worker sees the reason.
+    /// </summary>
+    public async Task<Result<Assignment>> RejectAsync(Guid assignmentId, RejectInput input, CancellationToken cancellationToken = default)
+    {
+        var validation = await _rejectValidator.ValidateAsync(input, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Result<Assignment>.Invalid(validation);
+        }
+
+        var found = await (
+                from assignment in db.Assignments
+                join item in db.Items on assignment.ItemId equals item.Id
+                join batch in db.Batches on assignment.BatchId equals batch.Id
+                where assignment.Id == assignmentId
+                select new { assignment, item.Status, item.ConsensusLabel, batch.ProjectId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return Result<Assignment>.NotFound();
+        }
+
+        var answer = found.assignment;
+        if (answer.Status != AssignmentStatus.Submitted)
+        {
+            return Result<Assignment>.Invalid("", $"Only an answer waiting for approval can be rejected; this one is {answer.Status}.");
+        }
+
+        var refusal = input.Ground switch
+        {
+            RejectionGround.PausedByGold when !await db.ProjectWorkers.AnyAsync(
+                    w => w.ProjectId == found.ProjectId && w.WorkerId == answer.WorkerId && w.Status == ProjectWorkerStatus.Paused, cancellationToken) =>
+                "This worker is not paused on the project, so the answer cannot be rejected for their gold score.",
+            RejectionGround.DisagreesWithReview when found.Status != ItemStatus.Resolved =>
+                "This item has not been reviewed yet, so the answer cannot be rejected for disagreeing with a reviewed label.",
+            RejectionGround.DisagreesWithReview when string.Equals(found.ConsensusLabel, answer.Label, StringComparison.Ordinal) =>
+                $"This answer (\"{answer.Label}\") agrees with the reviewed label, so it cannot be rejected for disagreeing with it.",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return Result<Assignment>.Invalid(nameof(RejectInput.Ground), refusal);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var reason = input.Reason.Trim();
+        var rejected = await db.Assignments.Where(a => a.Id == assignmentId && a.Status == AssignmentStatus.Submitted)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Status, AssignmentStatus.Rejected)
+                .SetProperty(a => a.ReviewedAt, now)
+                .SetProperty(a => a.RejectionReason, reason), cancellationToken);
+        if (rejected == 0)
+        {
+            return Result<Assignment>.Invalid("", "This answer was approved or rejected meanwhile; reload the page.");
+        }
+
+        await consensus.CompleteIfSettledAsync(answer.BatchId, cancellationToken);
+        return Result<Assignment>.Success(await db.Assignments.AsNoTracking().SingleAsync(a => a.Id == assignmentId, cancellationToken));
+    }
+
+    /// <summary>Approves the batch's answers submitted up to <paramref name="submittedBy"/>, one transaction each, then closes the batch if it is settled.</summary>
+    private async Task<ApprovalOutcome> ApproveSubmittedAsync(Guid batchId, DateTime submittedBy, CancellationToken cancellationToken)
+    {
+        var due = await db.Assignments.AsNoTracking()
+            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted && a.SubmittedAt <= submittedBy)
+            .OrderBy(a => a.SubmittedAt).Select(a => new { a.Id, a.WorkerId })
+            .ToListAsync(cancellationToken);
+        int approved = 0, failed = 0;
+        foreach (var answer in due)
+        {
+            var paid = await ApproveOneAsync(batchId, answer.Id, answer.WorkerId, cancellationToken);
+            approved += paid == true ? 1 : 0;
+            failed += paid == false ? 1 : 0;
+        }
+
+        if (approved > 0)
+        {
+            await consensus.CompleteIfSettledAsync(batchId, cancellationToken);
+        }
+
+        return new ApprovalOutcome(approved, failed);
+    }
+
+    /// <summary>
+    /// Marks one answer approved and pays it, together or not at all: true when paid, null when someone else approved
+    /// or rejected it first, false when the escrow could not pay (nothing changes then).
+    /// </summary>
+    private async Task<bool?> ApproveOneAsync(Guid batchId, Guid assignmentId, Guid workerId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
+        var marked = await db.Assignments.Where(a => a.Id == assignmentId && a.Status == AssignmentStatus.Submitted)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Approved).SetProperty(a => a.ReviewedAt, now), cancellationToken);
+        if (marked == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        var paid = await ledger.RecordApprovedWorkAsync(batchId, workerId, 1, $"approval:{assignmentId:N}", cancellationToken);
+        if (!paid.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}

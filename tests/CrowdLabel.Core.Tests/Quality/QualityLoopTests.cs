@@ -1,0 +1,283 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Quality;
+using CrowdLabel.Core.Tests.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Core.Tests.Quality;
+
+public sealed class QualityLoopTests
+{
+    private static string Truth(int row) => row % 2 == 0 ? "no" : "yes";
+
+    /// <summary>
+    /// Items 1 to 6 the first three workers agree on; on 7 to 12 one of them is alone, each worker twice (once on a "yes"
+    /// item, once on a "no" item), so each is right 5 times in 6 on both labels: a 3-0 item is 125:1 sure (0.99), a 2-1
+    /// item 5:1 (0.83), against a target of 0.9.
+    /// </summary>
+    private static string FirstAnswer(int worker, int row) => row == 7 + (2 * worker) || row == 8 + (2 * worker) ? Other(Truth(row)) : Truth(row);
+
+    /// <summary>The fourth worker sides with the lonely worker on item 7 and with the majority elsewhere.</summary>
+    private static string FourthAnswer(int row) => row == 7 ? Other(Truth(row)) : Truth(row);
+
+    private static string Other(string label) => label == "yes" ? "no" : "yes";
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Spammer_AnsweringAtRandom_IsPausedByGold_ToldWhy_AndLeftOutOfConsensus(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 20, redundancy: 3, goldItems: 10, workers: 3,
+            configure: p => (p.GoldRatio, p.MinWorkerGoldAccuracy, p.MaxRedundancy) = (0.5, 0.5, 3));
+        var (honest, spammer) = (world.Workers[0], world.Workers[2]);
+        var random = new Random(7);
+        var spam = await world.WorkUntilDoneAsync(spammer, _ => random.Next(2) == 0 ? "yes" : "no");
+        await world.WorkUntilDoneAsync(honest, row => row > 20 ? WorkScenario.GoldLabel : Truth(row));
+
+        var spammerStanding = await world.StandingAsync(spammer);
+        var honestStanding = await world.StandingAsync(honest);
+        Assert.Equal(ProjectWorkerStatus.Paused, spammerStanding!.Status);
+        Assert.Contains("this project asks for at least 50%", spammerStanding.StatusReason, StringComparison.Ordinal);
+        Assert.InRange(spammerStanding.GoldAnswers, 5, 10);
+        Assert.Equal(ProjectWorkerStatus.Active, honestStanding!.Status);
+        var refused = await world.ClaimAsync(spammer);
+        Assert.StartsWith($"Your work on the project \"Project of acme\" is paused: your answers to known-answer (gold) questions were right",
+            Assert.Single(refused.Errors[""]), StringComparison.Ordinal);
+        var pauses = await world.InTenantAsync(s => s.GetRequiredService<WorkerQualityService>().PausesAsync(spammer));
+        Assert.Equal(ProjectWorkerStatus.Paused, Assert.Single(pauses).Status);
+
+        var run = await world.RunConsensusAsync();
+        var (_, assignments) = await world.SnapshotAsync();
+        Assert.Equal(assignments.Count(a => a.WorkerId == spammer && a.Label != null), run.Excluded);
+        Assert.True(spam.Count > 0);
+    }
+
+    [Fact]
+    public void GoldRule_IsTheBetaLowerBound_AfterTheMinimumNumberOfGoldAnswers()
+    {
+        Assert.Null(GoldScore.PauseReason(0, 4, 0.7, 5));
+        Assert.NotNull(GoldScore.PauseReason(2, 5, 0.7, 5));
+        // Beta(1,1) after 5 of 5: the 5% quantile is 0.05^(1/6) = 0.607, under a 0.7 bar; 10 of 10 gives 0.762.
+        Assert.NotNull(GoldScore.PauseReason(5, 5, 0.7, 5));
+        Assert.Null(GoldScore.PauseReason(10, 10, 0.7, 5));
+        Assert.Null(GoldScore.PauseReason(5, 5, 0.6, 5));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task DynamicOverlap_AddsAssignmentsOnlyToUncertainItems_AndDisputesThoseStillUncertainAtMax(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 12, redundancy: 3, workers: 4, configure: Configure);
+        for (var w = 0; w < 3; w++)
+        {
+            var worker = w;
+            Assert.Equal(12, (await world.WorkUntilDoneAsync(world.Workers[w], row => FirstAnswer(worker, row))).Count);
+        }
+
+        var first = await world.RunConsensusAsync();
+        var (items, _) = await world.SnapshotAsync();
+        Assert.Equal((6, 6, 0), (first.Done, first.Extended, first.Disputed));
+        Assert.All(items.Where(i => i.RowNumber <= 6), i => Assert.Equal((ItemStatus.Done, 3, Truth(i.RowNumber)), (i.Status, i.RedundancyTarget, i.ConsensusLabel)));
+        Assert.All(items.Where(i => i.RowNumber > 6), i => Assert.Equal((ItemStatus.Open, 4), (i.Status, i.RedundancyTarget)));
+
+        // The fourth worker is offered the six uncertain items and nothing else.
+        var fourth = await world.WorkUntilDoneAsync(world.Workers[3], FourthAnswer);
+        Assert.Equal([7, 8, 9, 10, 11, 12], fourth.Order());
+
+        // Every item now has all the answers max redundancy allows: each is decided, none grows further.
+        var second = await world.RunConsensusAsync();
+        (items, _) = await world.SnapshotAsync();
+        Assert.Equal((6, 0), (second.Done + second.Disputed, second.Extended));
+        Assert.DoesNotContain(items, i => i.Status == ItemStatus.Open || i.RedundancyTarget > 4);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task DisputedItem_ResolvedByAReviewer_IsKnownTruthInTheNextRun_AndTheDecisionIsRecorded(DatabaseProvider provider)
+    {
+        await using var world = await DisputedWorldAsync(provider);
+        var disputed = (await world.SnapshotAsync()).Items.Single(i => i.RowNumber == 7);
+        var queue = await world.InTenantAsync(s => s.GetRequiredService<ReviewService>().QueueAsync(world.BatchId, 50));
+        Assert.Equal([7, 8, 9, 10, 11, 12], queue.Where(q => !q.IsQaSample).Select(q => q.RowNumber));
+        Assert.Equal(2, queue.Count(q => q.IsQaSample));
+        var before = await world.StandingAsync(world.Workers[0]);
+
+        var bad = await world.ResolveAsync(disputed.Id, "maybe");
+        Assert.Equal(["\"maybe\" is not one of the labels: yes, no."], bad.Errors[nameof(ResolveInput.Label)]);
+        var resolved = await world.ResolveAsync(disputed.Id, Truth(7), "the picture shows it clearly");
+        var again = await world.ResolveAsync(disputed.Id, Truth(7));
+
+        Assert.True(resolved.Succeeded);
+        Assert.Equal(["This item was already reviewed."], again.Errors[""]);
+        Assert.Equal((disputed.ConsensusLabel, ItemStatus.Disputed, world.Tenant.OwnerId, "the picture shows it clearly"),
+            (resolved.Value!.PreviousLabel, resolved.Value.PreviousStatus, resolved.Value.ReviewerId, resolved.Value.Note));
+        Assert.True((await world.BatchAsync()).ConsensusRequested);
+
+        await world.RunConsensusAsync();
+        var item = (await world.SnapshotAsync()).Items.Single(i => i.RowNumber == 7);
+        Assert.Equal((ItemStatus.Resolved, Truth(7), 1.0), (item.Status, item.ConsensusLabel, item.Confidence));
+        // Worker 1 was alone against the truth on item 7: with the reviewed label as truth their estimated accuracy drops.
+        var after = await world.StandingAsync(world.Workers[0]);
+        Assert.True(after!.ConsensusAccuracy < before!.ConsensusAccuracy, $"{after.ConsensusAccuracy} < {before.ConsensusAccuracy}");
+        Assert.False((await world.BatchAsync()).ConsensusRequested);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Money_AfterAFullBatch_EscrowCommitted_IsPaidToWorkers_PlusFees_PlusReturned_AndTheLedgerHolds(DatabaseProvider provider)
+    {
+        await using var world = await DisputedWorldAsync(provider);
+        var committed = await EscrowCommittedAsync(world);
+        var items = (await world.SnapshotAsync()).Items;
+        foreach (var item in items.Where(i => i.Status == ItemStatus.Disputed))
+        {
+            Assert.True((await world.ResolveAsync(item.Id, Truth(item.RowNumber))).Succeeded);
+        }
+
+        // Every item is settled, but the answers wait for approval (it pays out of the escrow), so the batch stays open.
+        var run = await world.RunConsensusAsync();
+        Assert.False(run.Completed);
+        var disputed = items.Single(i => i.RowNumber == 7);
+
+        // Worker 1's answer on item 7 disagrees with the review: the requester rejects it, with a reason; the rest is approved by the job.
+        var wrong = (await world.SnapshotAsync()).Assignments.Single(a => a.ItemId == disputed.Id && a.WorkerId == world.Workers[0]);
+        var noGround = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().RejectAsync(wrong.Id, new RejectInput { Reason = "no" }));
+        Assert.Single(noGround.Errors[nameof(RejectInput.Ground)]);
+        var notPaused = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>()
+            .RejectAsync(wrong.Id, new RejectInput { Ground = RejectionGround.PausedByGold, Reason = "gold" }));
+        Assert.Equal(["This worker is not paused on the project, so the answer cannot be rejected for their gold score."], notPaused.Errors[nameof(RejectInput.Ground)]);
+        var rejected = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>()
+            .RejectAsync(wrong.Id, new RejectInput { Ground = RejectionGround.DisagreesWithReview, Reason = "A reviewer labeled this item \"yes\"." }));
+        Assert.True(rejected.Succeeded);
+
+        world.Clock.Advance(TimeSpan.FromHours(71));
+        await using (var scope = world.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, (await scope.ServiceProvider.GetRequiredService<ApprovalService>().ApproveDueAsync()).Approved);
+        }
+
+        world.Clock.Advance(TimeSpan.FromHours(2));
+        await using (var scope = world.Services.CreateAsyncScope())
+        {
+            var approved = await scope.ServiceProvider.GetRequiredService<ApprovalService>().ApproveDueAsync();
+            Assert.Equal((35, 0), (approved.Approved, approved.Failed));
+        }
+
+        var batch = await world.BatchAsync();
+        Assert.Equal(BatchStatus.Completed, batch.Status);
+        var (_, assignments) = await world.SnapshotAsync();
+        var rejections = await world.InTenantAsync(s => s.GetRequiredService<WorkerQualityService>().RejectionsAsync(world.Workers[0], 10));
+        Assert.Equal("A reviewer labeled this item \"yes\".", Assert.Single(rejections).Reason);
+
+        await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+            var balances = await db.Postings.GroupBy(p => p.Account).Select(g => new { g.Key, Sum = g.Sum(p => p.AmountMinor) }).ToDictionaryAsync(g => g.Key, g => g.Sum);
+            var paid = world.Workers.Sum(w => balances.GetValueOrDefault(LedgerAccounts.WorkerEarnings(w)));
+            var fees = balances.GetValueOrDefault(LedgerAccounts.PlatformRevenue);
+            var returned = await db.Postings.Where(p => p.Account == LedgerAccounts.TenantBalance(world.Tenant.TenantId) &&
+                                                        db.LedgerTransactions.Any(t => t.Id == p.TransactionId && t.Kind == LedgerKinds.ReleaseEscrow))
+                .SumAsync(p => p.AmountMinor);
+            Assert.Equal(0, balances.GetValueOrDefault(LedgerAccounts.BatchEscrow(world.BatchId)));
+            Assert.Equal(35 * batch.PricePerAssignmentMinor, paid);
+            Assert.Equal(35 * batch.FeePerAssignmentMinor, fees);
+            Assert.Equal(committed, paid + fees + returned);
+        }
+
+        Assert.Equal(36, assignments.Count(a => a.Label != null));
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ConsensusJob_RunsBatchesWithNewAnswersOrReviews_AndLeavesSettledOnesAlone(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 1, workers: 1);
+        await using (var idle = world.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await idle.ServiceProvider.GetRequiredService<ConsensusService>().RunDueAsync());
+        }
+
+        await world.WorkUntilDoneAsync(world.Workers[0], _ => "yes");
+        // Answers this recent may still have company on the way: the batch stays due until they are settled.
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(1, await RunDueAsync(world));
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(0, await RunDueAsync(world));
+        Assert.All((await world.SnapshotAsync()).Items, i => Assert.Equal("yes", i.ConsensusLabel));
+
+        var item = (await world.SnapshotAsync()).Items[0];
+        await world.InTenantAsync(async s =>
+        {
+            var db = s.GetRequiredService<ICrowdLabelDb>();
+            await db.Items.Where(i => i.Id == item.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Disputed));
+            return 0;
+        });
+        Assert.True((await world.ResolveAsync(item.Id, "no")).Succeeded);
+        Assert.Equal(1, await RunDueAsync(world));
+        Assert.Equal(0, await RunDueAsync(world));
+    }
+
+    private static async Task<int> RunDueAsync(WorkWorld world)
+    {
+        await using var scope = world.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConsensusService>().RunDueAsync();
+    }
+
+    [Fact]
+    public void Csv_QuotesCommasQuotesLineBreaksAndEdgeSpaces_AndNothingElse() =>
+        Assert.Equal("plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" edge\",,x",
+            ResultsService.CsvLine(["plain", "a,b", "say \"hi\"", "two\nlines", " edge", null, "x"]));
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Export_StreamsEveryItem_AsCsvAndJsonl_WithLabelConfidenceStatusAndReviewer(DatabaseProvider provider)
+    {
+        await using var world = await DisputedWorldAsync(provider);
+        var disputed = (await world.SnapshotAsync()).Items.Single(i => i.RowNumber == 7);
+        Assert.True((await world.ResolveAsync(disputed.Id, Truth(7))).Succeeded);
+
+        var csv = await ExportAsync(world, ExportFormat.Csv);
+        var jsonl = await ExportAsync(world, ExportFormat.Jsonl);
+
+        var lines = csv.TrimEnd('\n').Split('\n');
+        Assert.Equal("row,external_id,text,label,confidence,status,answers,gold,reviewed_by,project_version", lines[0]);
+        Assert.Equal(13, lines.Length);
+        Assert.Equal($"7,7,item 7,yes,1,Resolved,3,false,{world.Tenant.OwnerEmail},1", lines[7]);
+        Assert.Matches(@"^1,1,item 1,yes,0\.9\d*,Done,3,false,,1$", lines[1]);
+        var rows = jsonl.TrimEnd('\n').Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(("item 7", "Resolved", world.Tenant.OwnerEmail), (rows[6].GetProperty("fields").GetProperty("text").GetString(),
+            rows[6].GetProperty("status").GetString(), rows[6].GetProperty("reviewed_by").GetString()));
+    }
+
+    private static Task<string> ExportAsync(WorkWorld world, ExportFormat format) =>
+        world.InTenantAsync(async s =>
+        {
+            using var stream = new MemoryStream();
+            await s.GetRequiredService<ResultsService>().ExportAsync(world.BatchId, format, stream);
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        });
+
+    /// <summary>The first round of the dynamic overlap scenario with max redundancy 3: items 7 to 12 (2-1 splits) are disputed at once.</summary>
+    private static async Task<WorkWorld> DisputedWorldAsync(DatabaseProvider provider)
+    {
+        var world = await WorkWorld.StartAsync(provider, items: 12, redundancy: 3, workers: 4, configure: p =>
+        {
+            Configure(p);
+            (p.MaxRedundancy, p.PricePerAssignmentMinor) = (3, 10);
+        });
+        for (var w = 0; w < 3; w++)
+        {
+            var worker = w;
+            await world.WorkUntilDoneAsync(world.Workers[w], row => FirstAnswer(worker, row));
+        }
+
+        var run = await world.RunConsensusAsync();
+        Assert.Equal((6, 0, 6), (run.Done, run.Extended, run.Disputed));
+        return world;
+    }
+
+    private static void Configure(Project project) =>
+        (project.BaseRedundancy, project.MaxRedundancy, project.ConfidenceTarget) = (3, 4, 0.9);
+
+    private static Task<long> EscrowCommittedAsync(WorkWorld world) =>
+        world.InTenantAsync(s => s.GetRequiredService<CrowdLabelDbContext>().Postings
+            .Where(p => p.Account == LedgerAccounts.BatchEscrow(world.BatchId) && p.AmountMinor > 0).SumAsync(p => p.AmountMinor));
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Quality;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using CrowdLabel.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Web.Tests.Quality;
+
+public sealed class QualityApiTests
+{
+    [Fact]
+    public async Task Pages_ShowWorkerQuality_ThePausedWorkerTheirReason_AndTheBatchItsApprovals()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 2, redundancy: 1);
+        var worker = (await WorkScenario.CreateWorkersAsync(site.Services, 1))[0];
+        var task = await WorkScenario.ClaimTaskAsync(site.Services, batchId, worker);
+        Assert.True((await WorkScenario.AnswerAsync(site.Services, task.AssignmentId, worker, "yes")).Succeeded);
+        await WorkScenario.SetStandingAsync(site.Services, tenant, worker, w => (w.Status, w.StatusReason, w.GoldAnswers, w.GoldCorrect) =
+            (ProjectWorkerStatus.Paused, "your answers to known-answer (gold) questions were right 1 of 5 times", 5, 1));
+
+        var owner = site.Browser();
+        await owner.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+        var workers = await (await owner.GetAsync($"/t/acme/projects/{tenant.ProjectId}/workers")).Content.ReadAsStringAsync();
+        var batch = await (await owner.GetAsync($"/t/acme/batches/{batchId}")).Content.ReadAsStringAsync();
+        var queue = await owner.GetAsync($"/t/acme/review?batchId={batchId}");
+        var self = site.Browser();
+        await self.SignInAsync("worker1@crowd.test", Scenario.Password);
+        var market = await (await self.GetAsync("/work")).Content.ReadAsStringAsync();
+
+        Assert.Contains("right 1 of 5 times", workers, StringComparison.Ordinal);
+        Assert.Contains("29%", workers, StringComparison.Ordinal); // Beta(2,5) posterior mean
+        Assert.Contains("<span id=\"awaiting-approval\">1</span>", batch, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        Assert.Contains("right 1 of 5 times", market, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_RejectsWithoutAGround_ApprovesTheBatch_AndStreamsResultsAsCsvAndJsonl()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 2, redundancy: 1);
+        var worker = (await WorkScenario.CreateWorkersAsync(site.Services, 1))[0];
+        var task = await WorkScenario.ClaimTaskAsync(site.Services, batchId, worker);
+        Assert.True((await WorkScenario.AnswerAsync(site.Services, task.AssignmentId, worker, "yes")).Succeeded);
+        await using (var scope = Scenario.TenantScope(site.Services, tenant.TenantId))
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ConsensusService>().RunBatchAsync(batchId)).Succeeded);
+        }
+
+        using var api = site.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+
+        var rejected = await api.PostAsJsonAsync(new Uri($"/api/v1/assignments/{task.AssignmentId}/reject", UriKind.Relative),
+            new { ground = "PausedByGold", reason = "bad" });
+        var approved = await api.PostAsync(new Uri($"/api/v1/batches/{batchId}/approve", UriKind.Relative), null);
+        var csv = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.csv", UriKind.Relative));
+        var jsonl = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.jsonl", UriKind.Relative));
+        var xml = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.xml", UriKind.Relative));
+        var missing = await api.GetAsync(new Uri($"/api/v1/batches/{Guid.CreateVersion7()}/results.csv", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal("This worker is not paused on the project, so the answer cannot be rejected for their gold score.",
+            (await rejected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Ground")[0].GetString());
+        Assert.Equal(1, (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("approved").GetInt32());
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        Assert.Equal("row,external_id,text,label,confidence,status,answers,gold,reviewed_by,project_version", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(2, (await jsonl.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(HttpStatusCode.BadRequest, xml.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        await using var check = Scenario.TenantScope(site.Services, tenant.TenantId);
+        var stored = await check.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Assignments.FindAsync(task.AssignmentId);
+        Assert.Equal(AssignmentStatus.Approved, stored!.Status);
+        await LedgerScenario.AssertInvariantsAsync(site.Services);
+    }
+}
