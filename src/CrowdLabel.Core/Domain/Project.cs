@@ -35,7 +35,7 @@ public class Project : ITenantOwned
 
     public double GoldRatio { get; set; } = 0.1;
 
-    public double MinWorkerGoldAccuracy { get; set; } = 0.7;
+    public double MinWorkerGoldAccuracy { get; set; } = 0.6;
 
     public ProjectVisibility Visibility { get; set; } = ProjectVisibility.Public;
 

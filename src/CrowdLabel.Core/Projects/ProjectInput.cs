@@ -39,7 +39,7 @@ public sealed record ProjectInput
 
     public double GoldRatio { get; init; } = 0.1;
 
-    public double MinWorkerGoldAccuracy { get; init; } = 0.7;
+    public double MinWorkerGoldAccuracy { get; init; } = 0.6;
 
     public ProjectVisibility Visibility { get; init; } = ProjectVisibility.Public;
 
