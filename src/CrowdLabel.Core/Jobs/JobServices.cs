@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Payments;
 using CrowdLabel.Core.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class JobServices
                 // The first run waits one interval, so it never races the migrations and seed of a starting site.
                 .StartAt(DateTimeOffset.UtcNow + every)
                 .WithSimpleSchedule(schedule => schedule.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            quartz.AddPaymentJobs(configuration);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -4,6 +4,7 @@ using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Jobs;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Payments;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
@@ -26,6 +27,7 @@ public static class WebServices
         services.Configure<ImportOptions>(builder.Configuration.GetSection("Import"));
         services.AddCrowdLabelLedger(builder.Configuration);
         services.AddCrowdLabelWork();
+        services.AddCrowdLabelPayments(builder.Configuration);
         services.AddCrowdLabelJobs(builder.Configuration);
         services.AddCrowdLabelData(builder.Configuration, dataFolder);
         services.AddScoped<DemoSeed>();
@@ -123,6 +125,7 @@ public static class WebServices
         app.MapBatchesApi();
         app.MapBatchLifecycleApi();
         app.MapWorkApi();
+        app.MapStripeWebhookApi();
         return app;
     }
 }
