@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
+using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Payments;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using CrowdLabel.Web.Tests.Support;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -123,6 +125,29 @@ public sealed class PaymentsWorld : IAsyncDisposable
     {
         var id = System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("id").GetString();
         return DbAsync(db => db.StripeEvents.AsNoTracking().SingleAsync(e => e.Id == id));
+    }
+
+    /// <summary>An admin account made through registration plus the Admin role, signed in.</summary>
+    public async Task<SiteClient> SignedInAdminAsync()
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var registered = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(new RegisterInput
+            {
+                Email = "admin@crowd.test", DisplayName = "Ada Admin", Password = Scenario.Password, ConfirmPassword = Scenario.Password, Kind = AccountKind.Worker,
+            });
+            Assert.True(registered.Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().AddToRoleAsync(registered.Value!.User, Roles.Admin)).Succeeded);
+        }
+
+        return await SignedInAsync("admin@crowd.test");
+    }
+
+    public async Task<SiteClient> SignedInAsync(string email)
+    {
+        var client = Site.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(email, Scenario.Password)).StatusCode);
+        return client;
     }
 
     public async ValueTask DisposeAsync()

@@ -68,7 +68,7 @@ public sealed class IndexModel(ICrowdLabelDb db, PayoutService payouts, FundingS
         var result = await funding.RefundAsync(new RefundInput(tenant.Id, amountMinor, adminId), cancellationToken);
         if (!result.Succeeded)
         {
-            ModelState.AddErrors(result.Errors.ToDictionary(e => e.Key.Length == 0 ? "" : $"{nameof(Input)}.{e.Key}", e => e.Value, StringComparer.Ordinal));
+            ModelState.AddErrors(result.Errors);
             return Page();
         }
 

@@ -58,7 +58,7 @@ public sealed class IndexModel(FundingService funding, LedgerService ledger, Str
             Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!)), cancellationToken);
         if (!result.Succeeded)
         {
-            ModelState.AddErrors(result.Errors);
+            ModelState.AddErrors(result.Errors, prefix: "");
             return Page();
         }
 
