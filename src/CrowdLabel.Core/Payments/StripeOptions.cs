@@ -8,7 +8,7 @@ public sealed class StripeOptions
     /// <summary>The secret API key ("sk_test_..." or "sk_live_..."). Empty: payments are not configured.</summary>
     public string SecretKey { get; set; } = "";
 
-    /// <summary>The signing secret of the webhook endpoint ("whsec_...").</summary>
+    /// <summary>The signing secret of the webhook endpoint ("whsec_..."); several, comma-separated, when a Connect endpoint has its own.</summary>
     public string WebhookSecret { get; set; } = "";
 
     /// <summary>Another API base than Stripe's (the tests' local fake); empty for Stripe itself.</summary>

@@ -53,15 +53,26 @@ public sealed partial class StripeWebhookService(
             return new WebhookReceipt(WebhookReceiptKind.Rejected, null, "The Stripe-Signature header is missing.");
         }
 
-        Event stripeEvent;
-        try
+        Event? stripeEvent = null;
+        string? problem = null;
+        // Stripe signs a Connect endpoint's deliveries with that endpoint's own secret: each configured secret is tried.
+        foreach (var secret in settings.WebhookSecret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader, settings.WebhookSecret, settings.WebhookToleranceSeconds,
-                clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+            try
+            {
+                stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader, secret, settings.WebhookToleranceSeconds,
+                    clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+                break;
+            }
+            catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or System.Text.Json.JsonException or ArgumentException)
+            {
+                problem ??= $"The event was refused: {e.Message}";
+            }
         }
-        catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or System.Text.Json.JsonException or ArgumentException)
+
+        if (stripeEvent is null)
         {
-            return new WebhookReceipt(WebhookReceiptKind.Rejected, null, $"The event was refused: {e.Message}");
+            return new WebhookReceipt(WebhookReceiptKind.Rejected, null, problem);
         }
 
         if (string.IsNullOrWhiteSpace(stripeEvent.Id) || string.IsNullOrWhiteSpace(stripeEvent.Type))

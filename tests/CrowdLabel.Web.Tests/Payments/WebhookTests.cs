@@ -167,6 +167,22 @@ public sealed class WebhookTests
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task DeliveriesSignedWithAnyConfiguredSecret_AreAccepted_AsFromThePlatformAndTheConnectEndpoint(DatabaseProvider provider)
+    {
+        await using var world = await PaymentsWorld.StartAsync(provider,
+            new Dictionary<string, string?> { ["Stripe:WebhookSecret"] = $"whsec_connect_endpoint, {FakeStripe.WebhookSecret}" });
+        var platform = world.Stripe.Event("customer.created", new JsonObject { ["id"] = "cus_1", ["object"] = "customer" });
+        var connect = world.Stripe.Event("customer.created", new JsonObject { ["id"] = "cus_2", ["object"] = "customer" });
+
+        var first = await world.DeliverAsync(platform);
+        var second = await world.DeliverAsync(connect, FakeStripe.Sign(connect, "whsec_connect_endpoint"));
+        var neither = await world.DeliverAsync(connect, FakeStripe.Sign(connect, "whsec_unknown"));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest), (first.StatusCode, second.StatusCode, neither.StatusCode));
+        Assert.Equal(2, await world.DbAsync(db => db.StripeEvents.CountAsync()));
+    }
+
     [Fact]
     public async Task WithoutAWebhookSecret_TheEndpointSaysStripeIsNotConfigured()
     {
