@@ -115,6 +115,16 @@ public sealed class PaymentsWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>One worker with payouts enabled who has earned <paramref name="assignments"/> x 3.00 in a new tenant's batch.</summary>
+    public async Task<(Guid Worker, string Account)> EarningWorkerAsync(int assignments)
+    {
+        var tenant = await Scenario.CreateTenantAsync(Services, "acme");
+        var worker = (await WorkScenario.CreateWorkersAsync(Services, 1))[0];
+        var account = await OnboardAndEnableAsync(worker);
+        await EarnAsync(tenant, [worker], assignments);
+        return (worker, account);
+    }
+
     public Task<PayoutRunReport> RunPayoutsAsync() => WithAsync(sp => sp.GetRequiredService<PayoutService>().RunAsync());
 
     /// <summary>The sum of one ledger account in USD.</summary>

@@ -51,10 +51,7 @@ public sealed class PayoutTests
     public async Task CrashAfterTheTransferIsCreated_ThenARerun_PaysNothingTwice(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
-        var tenant = await Scenario.CreateTenantAsync(world.Services, "acme");
-        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
-        var account = await world.OnboardAndEnableAsync(worker);
-        await world.EarnAsync(tenant, [worker], assignments: 3);
+        var (worker, account) = await world.EarningWorkerAsync(assignments: 3);
         var crashPoints = world.Services.GetRequiredService<PayoutCrashPoints>();
         crashPoints.AfterTransferCreated = _ => throw new ProcessCrashed();
 
@@ -80,10 +77,7 @@ public sealed class PayoutTests
     public async Task CrashAfterTheTransfer_ReplaysTheSameIdempotencyKey_WhenStripeFindsNoTransferByGroup(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
-        var tenant = await Scenario.CreateTenantAsync(world.Services, "acme");
-        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
-        await world.OnboardAndEnableAsync(worker);
-        await world.EarnAsync(tenant, [worker], assignments: 2);
+        var (worker, _) = await world.EarningWorkerAsync(assignments: 2);
         var crashPoints = world.Services.GetRequiredService<PayoutCrashPoints>();
         crashPoints.AfterTransferCreated = _ => throw new ProcessCrashed();
         await Assert.ThrowsAsync<ProcessCrashed>(world.RunPayoutsAsync);
@@ -106,10 +100,7 @@ public sealed class PayoutTests
     public async Task AFailedTransfer_LeavesThePayoutPending_AndTheNextRunSendsIt(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
-        var tenant = await Scenario.CreateTenantAsync(world.Services, "acme");
-        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
-        await world.OnboardAndEnableAsync(worker);
-        await world.EarnAsync(tenant, [worker], assignments: 2);
+        var (worker, _) = await world.EarningWorkerAsync(assignments: 2);
         world.Stripe.FailNext("/v1/transfers");
 
         var failed = await world.RunPayoutsAsync();
@@ -129,10 +120,7 @@ public sealed class PayoutTests
     public async Task TransferReversed_PutsThePayoutBackIntoEarnings_Once(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
-        var tenant = await Scenario.CreateTenantAsync(world.Services, "acme");
-        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
-        await world.OnboardAndEnableAsync(worker);
-        await world.EarnAsync(tenant, [worker], assignments: 2);
+        var (worker, _) = await world.EarningWorkerAsync(assignments: 2);
         await world.RunPayoutsAsync();
         var transferId = await world.DbAsync(db => db.Payouts.Select(p => p.StripeTransferId!).SingleAsync());
 
