@@ -114,7 +114,7 @@ public sealed partial class StripeWebhookService(
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<StripeEventProcessor>().ProcessAsync(eventId, cancellationToken);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or StripeException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or StripeException)
         {
             // Nothing of the attempt was committed; the event stays pending and the retry job takes it again.
             LogProcessingFailed(logger, eventId, e);
