@@ -47,6 +47,16 @@ public interface ICrowdLabelDb
 
     DbSet<Posting> Postings { get; }
 
+    DbSet<StripeEvent> StripeEvents { get; }
+
+    DbSet<WorkerStripeAccount> WorkerStripeAccounts { get; }
+
+    DbSet<Payout> Payouts { get; }
+
+    DbSet<StripeFunding> StripeFundings { get; }
+
+    DbSet<StripeRefund> StripeRefunds { get; }
+
     DatabaseFacade Database { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);

@@ -58,6 +58,16 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
 
     public DbSet<Posting> Postings => Set<Posting>();
 
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+
+    public DbSet<WorkerStripeAccount> WorkerStripeAccounts => Set<WorkerStripeAccount>();
+
+    public DbSet<Payout> Payouts => Set<Payout>();
+
+    public DbSet<StripeFunding> StripeFundings => Set<StripeFunding>();
+
+    public DbSet<StripeRefund> StripeRefunds => Set<StripeRefund>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -2,6 +2,7 @@ using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Payments;
 using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Data;
@@ -31,6 +32,7 @@ public static class AppServices
         services.AddCrowdLabelCore();
         services.AddCrowdLabelLedger(configuration);
         services.AddCrowdLabelWork();
+        services.AddCrowdLabelPayments(configuration);
         services.AddCrowdLabelQuality(configuration);
         services.AddCrowdLabelData(configuration, Path.Combine(Path.GetTempPath(), "crowdlabel-tests"));
         services.AddIdentityCore<AppUser>(IdentitySettings.Apply)

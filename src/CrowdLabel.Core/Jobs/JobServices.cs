@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Payments;
 using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Work;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class JobServices
                 // The first run waits one interval, so it never races the migrations and seed of a starting site.
                 .StartAt(DateTimeOffset.UtcNow + every)
                 .WithSimpleSchedule(schedule => schedule.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            quartz.AddPaymentJobs(configuration);
             // Consensus and approval run on one node at a time per job; on several nodes a second run of the same batch
             // recomputes the same result (consensus) or finds the answers already approved (approval is conditional).
             Repeat<ConsensusJob>(ConsensusJob.Key, ConsensusJob.TriggerKey, consensusEvery);

@@ -13,12 +13,14 @@ public sealed class Site : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly string _environment;
     private readonly bool _seedDemo;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private Site(TestDatabase database, string environment, bool seedDemo)
+    private Site(TestDatabase database, string environment, bool seedDemo, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _database = database;
         _environment = environment;
         _seedDemo = seedDemo;
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     public DatabaseProvider Provider => _database.Provider;
@@ -27,6 +29,14 @@ public sealed class Site : WebApplicationFactory<Program>
     {
         var site = new Site(await TestDatabase.CreateAsync(provider), environment, seedDemo);
         _ = site.Services; // boots the host: migrations and seed run now
+        return site;
+    }
+
+    /// <summary>The site with extra configuration (e.g. Stripe keys pointing at a fake), booted in memory.</summary>
+    public static async Task<Site> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?> settings)
+    {
+        var site = new Site(await TestDatabase.CreateAsync(provider), "Testing", seedDemo: false, settings);
+        _ = site.Services;
         return site;
     }
 
@@ -47,6 +57,10 @@ public sealed class Site : WebApplicationFactory<Program>
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStart", "true");
         builder.UseSetting("Database:SeedDemo", _seedDemo ? "true" : "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (so tests can see them).</summary>

@@ -4,6 +4,7 @@ using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Jobs;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Payments;
 using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Core.Domain;
@@ -27,6 +28,7 @@ public static class WebServices
         services.Configure<ImportOptions>(builder.Configuration.GetSection("Import"));
         services.AddCrowdLabelLedger(builder.Configuration);
         services.AddCrowdLabelWork();
+        services.AddCrowdLabelPayments(builder.Configuration);
         services.AddCrowdLabelQuality(builder.Configuration);
         services.AddCrowdLabelJobs(builder.Configuration);
         services.AddCrowdLabelData(builder.Configuration, dataFolder);
@@ -125,6 +127,7 @@ public static class WebServices
         app.MapBatchesApi();
         app.MapBatchLifecycleApi();
         app.MapWorkApi();
+        app.MapStripeWebhookApi();
         app.MapQualityApi();
         return app;
     }

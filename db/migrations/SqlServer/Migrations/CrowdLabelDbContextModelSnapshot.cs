@@ -516,6 +516,67 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("StripeTransferId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("StripeTransferId")
+                        .IsUnique()
+                        .HasFilter("[StripeTransferId] IS NOT NULL");
+
+                    b.HasIndex("WorkerId", "CreatedAt");
+
+                    b.ToTable("Payouts");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
                 {
                     b.Property<Guid>("Id")
@@ -834,6 +895,148 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.ToTable("ReviewDecisions");
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("StripeEvents");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.StripeFunding", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("SessionId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("StripeFundings");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.StripeRefund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("FundingSessionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("StripeRefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FundingSessionId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("StripeRefunds");
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -889,6 +1092,36 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                     b.HasKey("UserId");
 
                     b.ToTable("WorkerProfiles");
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.WorkerStripeAccount", b =>
+                {
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("PayoutSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("StatusAsOf")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("StripeAccountId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.HasKey("WorkerId");
+
+                    b.HasIndex("StripeAccountId")
+                        .IsUnique()
+                        .HasFilter("[StripeAccountId] IS NOT NULL");
+
+                    b.ToTable("WorkerStripeAccounts");
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.WorkerToken", b =>
@@ -1156,6 +1389,15 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.Payout", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.Posting", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.LedgerTransaction", null)
@@ -1234,11 +1476,44 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrowdLabel.Core.Domain.StripeFunding", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.StripeRefund", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.StripeFunding", null)
+                        .WithMany()
+                        .HasForeignKey("FundingSessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CrowdLabel.Core.Domain.WorkerProfile", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
                         .WithOne()
                         .HasForeignKey("CrowdLabel.Core.Domain.WorkerProfile", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrowdLabel.Core.Domain.WorkerStripeAccount", b =>
+                {
+                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
+                        .WithOne()
+                        .HasForeignKey("CrowdLabel.Core.Domain.WorkerStripeAccount", "WorkerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
