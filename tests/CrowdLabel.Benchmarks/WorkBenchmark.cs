@@ -111,7 +111,7 @@ internal static partial class WorkBenchmark
         var capacity = (int)Math.Ceiling(settings.Measured.TotalSeconds * MaxCyclesPerWorkerSecond);
         var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new double[capacity]))).ToArray();
         var siteCpu = MeasureWindowAsync(state, () => site.ProcessorTime);
-        var ownCpu = MeasureWindowAsync(state, () => Process.GetCurrentProcess().TotalProcessorTime);
+        var ownCpu = MeasureWindowAsync(state, () => Environment.CpuUsage.TotalTime);
         var latencies = await Task.WhenAll(loops);
 
         var all = latencies.SelectMany(l => l).ToArray();

@@ -266,15 +266,15 @@ public sealed class AssignmentService(
     /// <summary>Takes a slot on the best item of one kind (gold or real) and leases it to the worker; null when none is left.</summary>
     private async Task<Assignment?> TakeAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken)
     {
+        if (!gold && IsPostgres)
+        {
+            // One statement finds the item and takes its slot; nothing is left to race for, so no rounds.
+            var taken = await TakeNextOnPostgresAsync(batch, workerId, cancellationToken);
+            return taken is { } itemId ? await LeaseWithoutSavepointAsync(batch, project, workerId, itemId, now, cancellationToken) : null;
+        }
+
         for (var round = 0; round < MaxRounds; round++)
         {
-            if (!gold && IsPostgres)
-            {
-                // One statement finds the item and takes its slot; nothing is left to race for, so no second round.
-                var taken = await TakeNextOnPostgresAsync(batch, workerId, cancellationToken);
-                return taken is { } itemId ? await LeaseWithoutSavepointAsync(batch, project, workerId, itemId, now, cancellationToken) : null;
-            }
-
             // Read without locks: the list can be stale by the time a slot is taken, which the conditional UPDATE settles.
             var candidates = await Candidates(batch.Id, workerId, gold).Take(CandidatesPerRound).Select(i => i.Id).ToListAsync(cancellationToken);
             if (candidates.Count == 0)
@@ -472,11 +472,14 @@ public sealed class AssignmentService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var score = await db.ProjectWorkers.AsNoTracking().Where(w => w.ProjectId == held.ProjectId && w.WorkerId == workerId)
-            .Select(w => new { w.GoldCorrect, w.GoldAnswers, w.Status }).SingleAsync(cancellationToken);
-        var minimum = await db.Projects.AsNoTracking().Where(p => p.Id == held.ProjectId).Select(p => p.MinWorkerGoldAccuracy).SingleAsync(cancellationToken);
+        var score = await (
+                from standing in db.ProjectWorkers.AsNoTracking()
+                join project in db.Projects.AsNoTracking() on standing.ProjectId equals project.Id
+                where standing.ProjectId == held.ProjectId && standing.WorkerId == workerId
+                select new { standing.GoldCorrect, standing.GoldAnswers, standing.Status, project.MinWorkerGoldAccuracy })
+            .SingleAsync(cancellationToken);
         if (score.Status == ProjectWorkerStatus.Active &&
-            GoldScore.PauseReason(score.GoldCorrect, score.GoldAnswers, minimum, quality.Value.MinGoldAnswersBeforePause) is { } reason)
+            GoldScore.PauseReason(score.GoldCorrect, score.GoldAnswers, score.MinWorkerGoldAccuracy, quality.Value.MinGoldAnswersBeforePause) is { } reason)
         {
             // Only an active worker is paused: a block set by the requester stays, with its own reason.
             await db.ProjectWorkers
