@@ -352,7 +352,7 @@ public sealed class LedgerService(ICrowdLabelDb db, ITenantContext tenantContext
 
         var ids = held.Keys.ToList();
         // An audit spans tenants, so it reads batches past the tenant filter; it writes nothing.
-        var notOpen = await db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+        var notOpen = await db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .Where(b => ids.Contains(b.Id) && b.Status != BatchStatus.Published && b.Status != BatchStatus.Paused)
             .OrderBy(b => b.Name)
             .Select(b => new { b.Id, b.Name, b.Status })

@@ -92,8 +92,8 @@ public sealed class WorkerPaymentsService(ICrowdLabelDb db, StripeGateway stripe
             .ToListAsync(cancellationToken);
         // Workers are not inside a tenant: their answers are read across tenants, for this worker only.
         var pending = await (
-                from assignment in db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName])
-                join batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]) on assignment.BatchId equals batch.Id
+                from assignment in db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
+                join batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.BatchId equals batch.Id
                 where assignment.WorkerId == workerId && assignment.Status == AssignmentStatus.Submitted
                 group batch.PricePerAssignmentMinor by batch.Currency into g
                 select new { Currency = g.Key, Count = g.Count(), Value = g.Sum() })

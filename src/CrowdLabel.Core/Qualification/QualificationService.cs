@@ -129,7 +129,7 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
     // worker acts in the project's tenant, so every other query and write goes through the tenant filter.
     private async Task<Project?> FindProjectAsync(Guid projectId, Guid workerId, CancellationToken cancellationToken)
     {
-        var project = await db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+        var project = await db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
         if (project is null)
         {
@@ -137,7 +137,7 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
         }
 
         if (project.Visibility == ProjectVisibility.PrivateWorkforce &&
-            !await db.WorkforceMembers.IgnoreQueryFilters([TenantAccess.FilterName])
+            !await db.WorkforceMembers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
                 .AnyAsync(w => w.TenantId == project.TenantId && w.WorkerId == workerId, cancellationToken))
         {
             return null;

@@ -57,18 +57,16 @@ public sealed class ApprovalService(
 {
     private readonly RejectInputValidator _rejectValidator = new();
 
-    /// <summary>The jobs act for no tenant: they read past the tenant filter (an array, since a query's expression tree cannot hold a collection literal).</summary>
-    private static readonly string[] AllTenants = [TenantAccess.FilterName];
 
     /// <summary>Approves, in every tenant, the answers older than their project's auto-approval delay; each batch in its own scope.</summary>
     public async Task<ApprovalOutcome> ApproveDueAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var batches = await (
-                from batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
-                join project in db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking() on batch.ProjectId equals project.Id
+                from batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
+                join project in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking() on batch.ProjectId equals project.Id
                 where (batch.Status == BatchStatus.Published || batch.Status == BatchStatus.Paused) &&
-                      db.Assignments.IgnoreQueryFilters(AllTenants).Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
+                      db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
                 select new { batch.Id, batch.TenantId, project.AutoApprovalHours })
             .ToListAsync(cancellationToken);
         var total = new ApprovalOutcome(0, 0);

@@ -33,8 +33,6 @@ public sealed class ConsensusService(
     IOptions<QualityOptions> options,
     TimeProvider clock)
 {
-    /// <summary>The jobs act for no tenant: they read past the tenant filter (an array, since a query's expression tree cannot hold a collection literal).</summary>
-    private static readonly string[] AllTenants = [TenantAccess.FilterName];
 
     /// <summary>
     /// Runs consensus on every published or paused batch, in every tenant, with answers newer than its last run or a
@@ -42,9 +40,9 @@ public sealed class ConsensusService(
     /// </summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken = default)
     {
-        var due = await db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+        var due = await db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .Where(b => (b.Status == BatchStatus.Published || b.Status == BatchStatus.Paused) &&
-                        (b.ConsensusRequested || db.Assignments.IgnoreQueryFilters(AllTenants).Any(a =>
+                        (b.ConsensusRequested || db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(a =>
                             a.BatchId == b.Id && a.SubmittedAt != null && (b.ConsensusWatermark == null || a.SubmittedAt > b.ConsensusWatermark))))
             .Select(b => new { b.Id, b.TenantId })
             .ToListAsync(cancellationToken);

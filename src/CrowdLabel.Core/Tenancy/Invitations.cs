@@ -86,7 +86,7 @@ public sealed class InvitationService(
     public async Task<Result<Tenant>> AcceptAsync(string token, AppUser user, CancellationToken cancellationToken = default)
     {
         var hash = SecretHasher.Hash(token);
-        var invitation = await db.Invitations.IgnoreQueryFilters([TenantAccess.FilterName])
+        var invitation = await db.Invitations.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
             .FirstOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
         if (invitation is null)
         {

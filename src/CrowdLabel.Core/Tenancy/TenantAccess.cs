@@ -12,12 +12,19 @@ public sealed class TenantAccess(ICrowdLabelDb db)
     /// <summary>Name of the EF Core query filter that hides other tenants' rows.</summary>
     public const string FilterName = "Tenant";
 
+    /// <summary>
+    /// The filter names to pass to IgnoreQueryFilters to read past the tenant filter (and only that one). Typed as the
+    /// parameter is: inside a query, a collection literal or an array that needs converting is compiled into a delegate
+    /// on every execution, where this is read as a plain field.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> TenantFilterOnly = [FilterName];
+
     /// <summary>The tenant with this slug if the user is a member of it; null otherwise (unknown slug or not a member look the same).</summary>
     public async Task<TenantMember?> FindMembershipAsync(string slug, Guid userId, CancellationToken cancellationToken = default)
     {
         var match = await (
                 from tenant in db.Tenants.AsNoTracking()
-                join membership in db.Memberships.IgnoreQueryFilters([FilterName]).AsNoTracking()
+                join membership in db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking()
                     on tenant.Id equals membership.TenantId
                 where tenant.Slug == slug && membership.UserId == userId
                 select new { tenant, membership.Role })
@@ -30,7 +37,7 @@ public sealed class TenantAccess(ICrowdLabelDb db)
     {
         var rows = await (
                 from tenant in db.Tenants.AsNoTracking()
-                join membership in db.Memberships.IgnoreQueryFilters([FilterName]).AsNoTracking()
+                join membership in db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking()
                     on tenant.Id equals membership.TenantId
                 where membership.UserId == userId
                 orderby tenant.Name

@@ -59,12 +59,13 @@ public sealed class AssignmentService(
     private static readonly string[] PostgresClaims =
         [PostgresClaim.Replace(" LOCKING", " SKIP LOCKED", StringComparison.Ordinal), PostgresClaim.Replace(" LOCKING", "", StringComparison.Ordinal)];
 
-    private static readonly string[] TenantFilterOnly = [TenantAccess.FilterName];
 
     private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
 
     private readonly AnswerInputValidator _answerValidator = new();
     private readonly ProblemInputValidator _problemValidator = new();
+
+    private readonly PostgresFastPath _postgres = new(db);
 
     /// <summary>
     /// Leases the next item of a batch to a worker: an item this worker never had, with an open slot, fewest answers
@@ -87,6 +88,12 @@ public sealed class AssignmentService(
         }
 
         var (batch, project) = (found.Batch, found.Project);
+        if (IsPostgres && await RetryTransientAsync(() => _postgres.TryClaimAsync(batch, project, workerId, Now(), cancellationToken)) is { } lease)
+        {
+            var labels = await labelCache.GetAsync(db, project.Id, lease.ProjectVersion, cancellationToken);
+            return Result<ClaimOutcome>.Success(new ClaimOutcome(TaskOf(lease.AssignmentId, batch.Id, lease.Data, project, labels, lease.LeaseExpiresAt)));
+        }
+
         return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
     }
 
@@ -111,6 +118,15 @@ public sealed class AssignmentService(
     public async Task<Result<AssignmentReceipt>> SubmitAsync(
         Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
     {
+        if (IsPostgres && (await _answerValidator.ValidateAsync(input, cancellationToken)).IsValid)
+        {
+            var (given, now) = (input.Label.Trim(), Now());
+            if (await RetryTransientAsync(() => _postgres.TryAnswerAsync(assignmentId, workerId, given, now, cancellationToken)) is { } batchId)
+            {
+                return Result<AssignmentReceipt>.Success(new AssignmentReceipt(assignmentId, batchId, AssignmentStatus.Submitted, given, now, ProblemReport: null));
+            }
+        }
+
         var held = await FindAssignmentAsync(assignmentId, workerId, cancellationToken);
         if (held is null)
         {
@@ -165,7 +181,7 @@ public sealed class AssignmentService(
         {
             // The job acts for no tenant and frees the leases of all of them, so it reads past the tenant filter; each
             // lease is then freed by its id and its own tenant (ExpireAsync), never by a query that could reach other rows.
-            var leases = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+            var leases = await db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
                 .Where(a => a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
                 .OrderBy(a => a.LeaseExpiresAt).Take(JobChunk)
                 .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
@@ -590,7 +606,7 @@ public sealed class AssignmentService(
     /// </summary>
     private async Task<bool> ExpireAsync(Lease lease, DateTime now, CancellationToken cancellationToken)
     {
-        var expired = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName])
+        var expired = await db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
             .Where(a => a.Id == lease.AssignmentId && a.TenantId == lease.TenantId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Expired), cancellationToken);
         if (expired == 1)
@@ -602,7 +618,7 @@ public sealed class AssignmentService(
     }
 
     private Task<int> ReleaseSlotAsync(Guid itemId, Guid tenantId, CancellationToken cancellationToken) =>
-        db.Items.IgnoreQueryFilters([TenantAccess.FilterName])
+        db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
             .Where(i => i.Id == itemId && i.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), cancellationToken);
 
@@ -614,16 +630,16 @@ public sealed class AssignmentService(
     private async Task<FoundBatch?> FindBatchAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken)
     {
         var found = await (
-                from batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
-                join project in db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking() on batch.ProjectId equals project.Id
+                from batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
+                join project in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking() on batch.ProjectId equals project.Id
                 where batch.Id == batchId
                 select new FoundBatch(
                     batch,
                     project,
-                    db.ProjectWorkers.IgnoreQueryFilters(TenantFilterOnly)
+                    db.ProjectWorkers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
                         .FirstOrDefault(w => w.TenantId == batch.TenantId && w.ProjectId == project.Id && w.WorkerId == workerId),
                     project.Visibility != ProjectVisibility.PrivateWorkforce ||
-                    db.WorkforceMembers.IgnoreQueryFilters(TenantFilterOnly).Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)))
+                    db.WorkforceMembers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)))
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null || !found.MayWork)
         {
@@ -669,9 +685,9 @@ public sealed class AssignmentService(
     private async Task<HeldAssignment?> FindAssignmentAsync(Guid assignmentId, Guid workerId, CancellationToken cancellationToken)
     {
         var held = await (
-                from assignment in db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
-                join item in db.Items.IgnoreQueryFilters([TenantAccess.FilterName]) on assignment.ItemId equals item.Id
-                join batch in db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]) on assignment.BatchId equals batch.Id
+                from assignment in db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
+                join item in db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.ItemId equals item.Id
+                join batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.BatchId equals batch.Id
                 where assignment.Id == assignmentId && assignment.WorkerId == workerId
                 select new HeldAssignment(assignment, batch.ProjectId, item.GoldLabel))
             .FirstOrDefaultAsync(cancellationToken);
@@ -687,8 +703,12 @@ public sealed class AssignmentService(
     {
         var data = await db.Items.AsNoTracking().Where(i => i.Id == assignment.ItemId).Select(i => i.Data).SingleAsync(cancellationToken);
         var labels = await labelCache.GetAsync(db, project.Id, assignment.ProjectVersion, cancellationToken);
-        return new WorkTask(assignment.Id, assignment.BatchId, ItemFields.Parse(data), project.ItemTemplate, project.Instructions, labels, assignment.LeaseExpiresAt);
+        return TaskOf(assignment.Id, assignment.BatchId, data, project, labels, assignment.LeaseExpiresAt);
     }
+
+    private static WorkTask TaskOf(
+        Guid assignmentId, Guid batchId, string data, Project project, IReadOnlyList<TaskLabel> labels, DateTime leaseExpiresAt) =>
+        new(assignmentId, batchId, ItemFields.Parse(data), project.ItemTemplate, project.Instructions, labels, leaseExpiresAt);
 
     private static bool IsAnswered(AssignmentStatus status) =>
         status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;

@@ -17,12 +17,12 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
     {
         // The marketplace spans tenants by definition, and a worker's request has no current tenant: this reads past the
         // tenant filter on purpose, keeps only what this worker may see (the where clause below), and writes nothing.
-        var batches = db.Batches.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking();
-        var projects = db.Projects.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking();
-        var standings = db.ProjectWorkers.IgnoreQueryFilters([TenantAccess.FilterName]);
-        var workforces = db.WorkforceMembers.IgnoreQueryFilters([TenantAccess.FilterName]);
-        var items = db.Items.IgnoreQueryFilters([TenantAccess.FilterName]);
-        var assignments = db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]);
+        var batches = db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking();
+        var projects = db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking();
+        var standings = db.ProjectWorkers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
+        var workforces = db.WorkforceMembers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
+        var items = db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
+        var assignments = db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
         var rows = await (
                 from batch in batches
                 join project in projects on batch.ProjectId equals project.Id
@@ -62,7 +62,7 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
     /// <summary>The median time from lease to answer over each batch's latest answers; batches with no answer yet have none.</summary>
     private async Task<Dictionary<Guid, TimeSpan?>> EstimateTimePerTaskAsync(List<Guid> batchIds, CancellationToken cancellationToken)
     {
-        var answers = await db.Assignments.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+        var answers = await db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .Where(a => batchIds.Contains(a.BatchId) && a.SubmittedAt != null)
             .GroupBy(a => a.BatchId)
             .Select(g => new

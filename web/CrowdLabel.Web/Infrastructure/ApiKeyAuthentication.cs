@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = SecretHasher.Hash(secret);
-        var key = await db.ApiKeys.IgnoreQueryFilters([TenantAccess.FilterName]).AsNoTracking()
+        var key = await db.ApiKeys.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .FirstOrDefaultAsync(k => k.KeyHash == hash, Context.RequestAborted);
         if (key is null || key.RevokedAt is not null)
         {
