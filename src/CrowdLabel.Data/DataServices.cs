@@ -1,6 +1,7 @@
 using System.Data.Common;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Batches.Import;
+using CrowdLabel.Core.Work;
 using CrowdLabel.Data.Import;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,19 @@ public static class DataServices
     {
         var options = DatabaseOptions.FromConfiguration(configuration, dataFolder);
         services.AddSingleton(options);
-        services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options));
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            // One pool for EF and for the claim's and answer's single statements (PostgresFastPath), which skip EF.
+            services.AddSingleton(_ => NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString)));
+            services.AddSingleton(sp => new PostgresFastPath(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddDbContext<CrowdLabelDbContext>((sp, builder) => builder.UseNpgsql(
+                sp.GetRequiredService<NpgsqlDataSource>(), o => o.MigrationsAssembly(options.MigrationsAssembly)));
+        }
+        else
+        {
+            services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options));
+        }
+
         services.AddScoped<ICrowdLabelDb>(sp => sp.GetRequiredService<CrowdLabelDbContext>());
         services.AddScoped<DatabaseMigrator>();
         services.AddSingleton<IItemBulkWriterFactory, ItemBulkWriterFactory>();

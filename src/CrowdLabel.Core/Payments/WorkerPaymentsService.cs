@@ -91,9 +91,10 @@ public sealed class WorkerPaymentsService(ICrowdLabelDb db, StripeGateway stripe
             .Select(g => new { g.Key.Account, g.Key.Currency, Sum = g.Sum(p => p.AmountMinor) })
             .ToListAsync(cancellationToken);
         // Workers are not inside a tenant: their answers are read across tenants, for this worker only.
+        var batches = db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
         var pending = await (
                 from assignment in db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
-                join batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.BatchId equals batch.Id
+                join batch in batches on assignment.BatchId equals batch.Id
                 where assignment.WorkerId == workerId && assignment.Status == AssignmentStatus.Submitted
                 group batch.PricePerAssignmentMinor by batch.Currency into g
                 select new { Currency = g.Key, Count = g.Count(), Value = g.Sum() })

@@ -62,11 +62,12 @@ public sealed class ApprovalService(
     public async Task<ApprovalOutcome> ApproveDueAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var (projects, assignments) = (db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking(), db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly));
         var batches = await (
                 from batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
-                join project in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking() on batch.ProjectId equals project.Id
+                join project in projects on batch.ProjectId equals project.Id
                 where (batch.Status == BatchStatus.Published || batch.Status == BatchStatus.Paused) &&
-                      db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
+                      assignments.Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
                 select new { batch.Id, batch.TenantId, project.AutoApprovalHours })
             .ToListAsync(cancellationToken);
         var total = new ApprovalOutcome(0, 0);

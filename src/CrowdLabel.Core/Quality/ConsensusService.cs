@@ -40,9 +40,10 @@ public sealed class ConsensusService(
     /// </summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken = default)
     {
+        var assignments = db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
         var due = await db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
             .Where(b => (b.Status == BatchStatus.Published || b.Status == BatchStatus.Paused) &&
-                        (b.ConsensusRequested || db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(a =>
+                        (b.ConsensusRequested || assignments.Any(a =>
                             a.BatchId == b.Id && a.SubmittedAt != null && (b.ConsensusWatermark == null || a.SubmittedAt > b.ConsensusWatermark))))
             .Select(b => new { b.Id, b.TenantId })
             .ToListAsync(cancellationToken);

@@ -47,23 +47,29 @@ public sealed class WorkerQualityService(ICrowdLabelDb db)
     }
 
     /// <summary>The projects, in any tenant, where this worker is paused or blocked, with the reason they were given.</summary>
-    public async Task<IReadOnlyList<WorkerStanding>> PausesAsync(Guid workerId, CancellationToken cancellationToken = default) =>
-        await (
+    public async Task<IReadOnlyList<WorkerStanding>> PausesAsync(Guid workerId, CancellationToken cancellationToken = default)
+    {
+        var projects = db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
+        return await (
                 from w in db.ProjectWorkers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
-                join p in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on w.ProjectId equals p.Id
+                join p in projects on w.ProjectId equals p.Id
                 where w.WorkerId == workerId && w.Status != ProjectWorkerStatus.Active
                 orderby p.Name
                 select new WorkerStanding(p.Name, w.Status, w.StatusReason))
             .ToListAsync(cancellationToken);
+    }
 
     /// <summary>This worker's rejected answers, in any tenant, newest first, with the requester's reason.</summary>
-    public async Task<IReadOnlyList<RejectedAnswer>> RejectionsAsync(Guid workerId, int take, CancellationToken cancellationToken = default) =>
-        await (
+    public async Task<IReadOnlyList<RejectedAnswer>> RejectionsAsync(Guid workerId, int take, CancellationToken cancellationToken = default)
+    {
+        var (batches, projects) = (db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly), db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly));
+        return await (
                 from a in db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
-                join b in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on a.BatchId equals b.Id
-                join p in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on b.ProjectId equals p.Id
+                join b in batches on a.BatchId equals b.Id
+                join p in projects on b.ProjectId equals p.Id
                 where a.WorkerId == workerId && a.Status == AssignmentStatus.Rejected
                 orderby a.ReviewedAt descending
                 select new RejectedAnswer(a.Id, p.Name, b.Name, a.Label, a.ReviewedAt, a.RejectionReason))
             .Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
+    }
 }

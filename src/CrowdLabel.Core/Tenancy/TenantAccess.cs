@@ -22,9 +22,11 @@ public sealed class TenantAccess(ICrowdLabelDb db)
     /// <summary>The tenant with this slug if the user is a member of it; null otherwise (unknown slug or not a member look the same).</summary>
     public async Task<TenantMember?> FindMembershipAsync(string slug, Guid userId, CancellationToken cancellationToken = default)
     {
+        // Joined and nested sources are locals: a method call inside the query would be compiled on every execution.
+        var memberships = db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking();
         var match = await (
                 from tenant in db.Tenants.AsNoTracking()
-                join membership in db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking()
+                join membership in memberships
                     on tenant.Id equals membership.TenantId
                 where tenant.Slug == slug && membership.UserId == userId
                 select new { tenant, membership.Role })
@@ -35,9 +37,10 @@ public sealed class TenantAccess(ICrowdLabelDb db)
     /// <summary>Every tenant the user belongs to, by name.</summary>
     public async Task<IReadOnlyList<TenantMember>> ListForUserAsync(Guid userId, CancellationToken cancellationToken = default)
     {
+        var memberships = db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking();
         var rows = await (
                 from tenant in db.Tenants.AsNoTracking()
-                join membership in db.Memberships.IgnoreQueryFilters(TenantFilterOnly).AsNoTracking()
+                join membership in memberships
                     on tenant.Id equals membership.TenantId
                 where membership.UserId == userId
                 orderby tenant.Name

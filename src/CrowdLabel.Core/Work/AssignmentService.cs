@@ -24,7 +24,12 @@ namespace CrowdLabel.Core.Work;
 /// </para>
 /// </summary>
 public sealed class AssignmentService(
-    ICrowdLabelDb db, TenantContext tenantContext, TimeProvider clock, TaskLabelCache labelCache, IOptions<QualityOptions> quality)
+    ICrowdLabelDb db,
+    TenantContext tenantContext,
+    TimeProvider clock,
+    TaskLabelCache labelCache,
+    IOptions<QualityOptions> quality,
+    PostgresFastPath? fastPath = null)
 {
     /// <summary>The errors-map key of a refusal because the worker's lease on the task has ended (the API answers 409).</summary>
     public const string LeaseErrorKey = "lease";
@@ -65,8 +70,6 @@ public sealed class AssignmentService(
     private readonly AnswerInputValidator _answerValidator = new();
     private readonly ProblemInputValidator _problemValidator = new();
 
-    private readonly PostgresFastPath _postgres = new(db);
-
     /// <summary>
     /// Leases the next item of a batch to a worker: an item this worker never had, with an open slot, fewest answers
     /// first, then least confident; gold items come in at the project's gold ratio. A worker already holding as many
@@ -76,6 +79,11 @@ public sealed class AssignmentService(
     /// </summary>
     public async Task<Result<ClaimOutcome>> ClaimAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken = default)
     {
+        if (fastPath is not null && await ClaimFastAsync(fastPath, batchId, workerId, cancellationToken) is { } decided)
+        {
+            return decided;
+        }
+
         var found = await FindBatchAsync(batchId, workerId, cancellationToken);
         if (found is null)
         {
@@ -88,12 +96,6 @@ public sealed class AssignmentService(
         }
 
         var (batch, project) = (found.Batch, found.Project);
-        if (IsPostgres && await RetryTransientAsync(() => _postgres.TryClaimAsync(batch, project, workerId, Now(), cancellationToken)) is { } lease)
-        {
-            var labels = await labelCache.GetAsync(db, project.Id, lease.ProjectVersion, cancellationToken);
-            return Result<ClaimOutcome>.Success(new ClaimOutcome(TaskOf(lease.AssignmentId, batch.Id, lease.Data, project, labels, lease.LeaseExpiresAt)));
-        }
-
         return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
     }
 
@@ -118,10 +120,10 @@ public sealed class AssignmentService(
     public async Task<Result<AssignmentReceipt>> SubmitAsync(
         Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
     {
-        if (IsPostgres && (await _answerValidator.ValidateAsync(input, cancellationToken)).IsValid)
+        if (fastPath is not null && (await _answerValidator.ValidateAsync(input, cancellationToken)).IsValid)
         {
             var (given, now) = (input.Label.Trim(), Now());
-            if (await RetryTransientAsync(() => _postgres.TryAnswerAsync(assignmentId, workerId, given, now, cancellationToken)) is { } batchId)
+            if (await RetryTransientAsync(() => fastPath.TryAnswerAsync(assignmentId, workerId, given, now, cancellationToken)) is { } batchId)
             {
                 return Result<AssignmentReceipt>.Success(new AssignmentReceipt(assignmentId, batchId, AssignmentStatus.Submitted, given, now, ProblemReport: null));
             }
@@ -208,6 +210,36 @@ public sealed class AssignmentService(
     /// <summary>"Your lease on this task ended at 14:05 UTC; ...": the refusal of an answer that came too late.</summary>
     public static string LeaseEndedMessage(DateTime leaseExpiresAt) =>
         $"Your lease on this task ended at {leaseExpiresAt.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC; the task went back to the pool. Take the next task.";
+
+    /// <summary>
+    /// The claim in one round trip on PostgreSQL: decided when the batch is not found, the worker is refused, or a task
+    /// was leased; null when the general path must decide (nothing found at once, gold due, not a worker account).
+    /// </summary>
+    private async Task<Result<ClaimOutcome>?> ClaimFastAsync(PostgresFastPath postgres, Guid batchId, Guid workerId, CancellationToken cancellationToken)
+    {
+        var fast = await RetryTransientAsync(() => postgres.TryClaimAsync(batchId, workerId, Now(), cancellationToken));
+        if (fast is null || !fast.Found.MayWork)
+        {
+            return Result<ClaimOutcome>.NotFound();
+        }
+
+        tenantContext.Set(fast.Found.Batch.TenantId);
+        if (ClaimRefusal(fast.Found) is { } refusal)
+        {
+            return fast.Lease is null
+                ? Result<ClaimOutcome>.Invalid("", refusal)
+                : throw new InvalidOperationException($"The fast claim leased a task the claim rules refuse ({refusal}): {nameof(PostgresFastPath)} must keep to {nameof(ClaimRefusal)}.");
+        }
+
+        if (fast.Lease is not { } lease)
+        {
+            return null;
+        }
+
+        var project = fast.Found.Project;
+        var labels = await labelCache.GetAsync(db, project.Id, lease.ProjectVersion, cancellationToken);
+        return Result<ClaimOutcome>.Success(new ClaimOutcome(TaskOf(lease.AssignmentId, batchId, lease.Data, project, labels, lease.LeaseExpiresAt)));
+    }
 
     private async Task<Result<ClaimOutcome>> ClaimOnceAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
     {
@@ -629,17 +661,21 @@ public sealed class AssignmentService(
     /// </summary>
     private async Task<FoundBatch?> FindBatchAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken)
     {
+        // Joined and nested sources are locals: a method call inside the query would be compiled on every execution.
+        var projects = db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking();
+        var standings = db.ProjectWorkers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
+        var workforces = db.WorkforceMembers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly);
         var found = await (
                 from batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
-                join project in db.Projects.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking() on batch.ProjectId equals project.Id
+                join project in projects on batch.ProjectId equals project.Id
                 where batch.Id == batchId
                 select new FoundBatch(
                     batch,
                     project,
-                    db.ProjectWorkers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
+                    standings
                         .FirstOrDefault(w => w.TenantId == batch.TenantId && w.ProjectId == project.Id && w.WorkerId == workerId),
                     project.Visibility != ProjectVisibility.PrivateWorkforce ||
-                    db.WorkforceMembers.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)))
+                    workforces.Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)))
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null || !found.MayWork)
         {
@@ -684,10 +720,11 @@ public sealed class AssignmentService(
     /// </summary>
     private async Task<HeldAssignment?> FindAssignmentAsync(Guid assignmentId, Guid workerId, CancellationToken cancellationToken)
     {
+        var (items, batches) = (db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly), db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly));
         var held = await (
                 from assignment in db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
-                join item in db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.ItemId equals item.Id
-                join batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly) on assignment.BatchId equals batch.Id
+                join item in items on assignment.ItemId equals item.Id
+                join batch in batches on assignment.BatchId equals batch.Id
                 where assignment.Id == assignmentId && assignment.WorkerId == workerId
                 select new HeldAssignment(assignment, batch.ProjectId, item.GoldLabel))
             .FirstOrDefaultAsync(cancellationToken);
@@ -754,7 +791,8 @@ public sealed class AssignmentService(
 
     private sealed record Lease(Guid AssignmentId, Guid TenantId, Guid ItemId, DateTime LeaseExpiresAt);
 
-    private sealed record FoundBatch(Batch Batch, Project Project, ProjectWorker? Standing, bool MayWork);
-
     private sealed record HeldAssignment(Assignment Assignment, Guid ProjectId, string? GoldLabel);
 }
+
+/// <summary>A batch, its project and a worker's standing on it, as a claim checks them; MayWork is false for a private batch outside the worker's workforces.</summary>
+internal sealed record FoundBatch(Batch Batch, Project Project, ProjectWorker? Standing, bool MayWork);

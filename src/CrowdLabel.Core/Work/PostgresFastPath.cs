@@ -1,40 +1,65 @@
 using System.Data.Common;
 using CrowdLabel.Core.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Core.Work;
 
 /// <summary>A lease the fast claim handed out (or gave back: the worker's oldest live one), with its item's data.</summary>
 internal sealed record FastLease(Guid AssignmentId, DateTime LeaseExpiresAt, int ProjectVersion, string Data);
 
+/// <summary>What the fast claim read about the batch (as <see cref="AssignmentService"/> reads it) and the lease it took, if any.</summary>
+internal sealed record FastClaim(FoundBatch Found, FastLease? Lease);
+
 /// <summary>
-/// PostgreSQL only: the common claim and the common answer, each in ONE round trip, straight through the connection
-/// EF holds (no query building). They do exactly what <see cref="AssignmentService"/>'s general path does, and only
-/// in the plain case: a claim of a real item with no gold due, an answer with a valid label to a live lease of a real
-/// item. Anything else (nothing found, every open item locked, gold due, a late or repeated answer, a wrong label, an
-/// unknown assignment) changes nothing here and is left to the general path, which gives the right result or message.
+/// PostgreSQL only: the common claim and the common answer, each in ONE round trip on a pooled connection of the
+/// data source EF shares (no context, no query building). They do exactly what <see cref="AssignmentService"/>'s
+/// general path does, and only in the plain case: a claim of a real item with no gold due by a worker who may work on
+/// the batch, an answer with a valid label to a live lease of a real item. Anything else changes nothing here and is
+/// left to the general path, which gives the right result or message.
 /// </summary>
-internal sealed class PostgresFastPath(ICrowdLabelDb db)
+public sealed class PostgresFastPath(DbDataSource dataSource)
 {
     /// <summary>
-    /// The worker's lock row first (one worker's claims run one at a time, as in the general path); then, in the next
-    /// statement of the same implicit transaction (so its snapshot sees every lease committed before the lock was
-    /// granted): the worker's live leases; if they are fewer than allowed, the best real item this worker never had,
-    /// skipping items another claim has locked, takes a slot and is leased; else the oldest live lease comes back.
+    /// One statement: the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
+    /// before a claim, read for its refusal messages); and, only if the batch is published and the worker may take its
+    /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: the worker's live leases; if they are
+    /// fewer than allowed and no gold is due, the best real item this worker never had, skipping items another claim has
+    /// locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
+    /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
     /// </summary>
-    private const string ClaimTemplate = """
-        WITH live AS (
+    private const string Claim = """
+        WITH found AS (
+            SELECT b."TenantId", b."Status", b."ProjectVersion", p."Id" AS "ProjectId", p."Name", p."ItemTemplate",
+                   p."Instructions", p."LeaseMinutes", p."MaxLeasesPerWorker", p."GoldRatio", p."QualificationItemCount",
+                   s."Status" AS "Standing", s."StatusReason", s."QualifiedAt",
+                   (p."Visibility" <> $3 OR EXISTS (SELECT 1 FROM "WorkforceMembers" AS m
+                                                    WHERE m."TenantId" = b."TenantId" AND m."WorkerId" = $2)) AS "MayWork"
+            FROM "Batches" AS b
+            JOIN "Projects" AS p ON p."Id" = b."ProjectId"
+            LEFT JOIN "ProjectWorkers" AS s ON s."TenantId" = b."TenantId" AND s."ProjectId" = p."Id" AND s."WorkerId" = $2
+            WHERE b."Id" = $1),
+        open AS (
+            SELECT * FROM found
+            WHERE "MayWork" AND "Status" = $4 AND ("Standing" IS NULL OR "Standing" = $5)
+              AND ("QualificationItemCount" <= 0 OR "QualifiedAt" IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM "WorkerProfiles" AS w WHERE w."UserId" = $2)),
+        live AS (
             SELECT a."Id", a."ItemId", a."LeaseExpiresAt", a."ProjectVersion", a."LeasedAt"
             FROM "Assignments" AS a
-            WHERE a."BatchId" = $1 AND a."WorkerId" = $2 AND a."Status" = $3 AND a."LeaseExpiresAt" >= $4),
+            WHERE a."BatchId" = $1 AND a."WorkerId" = $2 AND a."Status" = $6 AND a."LeaseExpiresAt" >= $7
+              AND EXISTS (SELECT 1 FROM open)),
+        room AS (
+            SELECT * FROM open
+            WHERE (SELECT count(*) FROM live) < GREATEST(1, open."MaxLeasesPerWorker")
+              AND (open."GoldRatio" <= 0 OR (
+                   SELECT count(*) FILTER (WHERE g."GoldLabel" IS NOT NULL) >= open."GoldRatio" * (count(*) + 1)
+                   FROM "Assignments" AS h JOIN "Items" AS g ON g."Id" = h."ItemId"
+                   WHERE h."BatchId" = $1 AND h."WorkerId" = $2 AND h."Status" <> $8 AND h."Status" <> $9))),
         picked AS (
             SELECT i."Id" FROM "Items" AS i
-            WHERE (SELECT count(*) FROM live) < $5
-              AND EXISTS (SELECT 1 FROM "WorkerProfiles" AS w WHERE w."UserId" = $2)
-              AND i."BatchId" = $1 AND i."Status" = $6 AND i."TenantId" = $7
+            WHERE EXISTS (SELECT 1 FROM room)
+              AND i."BatchId" = $1 AND i."Status" = $10 AND i."TenantId" = (SELECT "TenantId" FROM found)
               AND i."GoldLabel" IS NULL AND i."Claimed" < i."RedundancyTarget"
               AND NOT EXISTS (SELECT 1 FROM "Assignments" AS a WHERE a."ItemId" = i."Id" AND a."WorkerId" = $2)
-              GOLD
             ORDER BY i."AnswerCount", i."Confidence" NULLS FIRST, i."RowNumber"
             LIMIT 1
             FOR UPDATE SKIP LOCKED),
@@ -44,34 +69,26 @@ internal sealed class PostgresFastPath(ICrowdLabelDb db)
             RETURNING "Id", "Data"),
         leased AS (
             INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt")
-            SELECT $8, $7, $1, taken."Id", $2, $9, $3, $4, $10 FROM taken
-            RETURNING "Id", "ItemId", "LeaseExpiresAt", "ProjectVersion")
-        SELECT leased."Id", leased."LeaseExpiresAt", leased."ProjectVersion", taken."Data"
-        FROM leased JOIN taken ON taken."Id" = leased."ItemId"
-        UNION ALL
-        (SELECT live."Id", live."LeaseExpiresAt", live."ProjectVersion", i."Data"
-         FROM live JOIN "Items" AS i ON i."Id" = live."ItemId"
-         WHERE (SELECT count(*) FROM live) >= $5
-         ORDER BY live."LeasedAt", live."Id"
-         LIMIT 1)
-        """;
-
-    /// <summary>
-    /// Gold is due while the worker's gold in the batch (answered or held) is below the gold ratio of all they answered or
-    /// hold there, this task included (the general path's rule); then the fast claim takes nothing and the general path
-    /// hands out gold.
-    /// </summary>
-    private const string NoGoldDue = """
-        AND (SELECT count(*) FILTER (WHERE g."GoldLabel" IS NOT NULL) >= $11 * (count(*) + 1)
-                   FROM "Assignments" AS h JOIN "Items" AS g ON g."Id" = h."ItemId"
-                   WHERE h."BatchId" = $1 AND h."WorkerId" = $2 AND h."Status" <> $12 AND h."Status" <> $13)
+            SELECT $11, room."TenantId", $1, taken."Id", $2, room."ProjectVersion", $6, $7,
+                   $7 + make_interval(mins => GREATEST(1, room."LeaseMinutes"))
+            FROM taken, room
+            RETURNING "Id", "ItemId", "LeaseExpiresAt", "ProjectVersion"),
+        lease AS (
+            SELECT leased."Id", leased."LeaseExpiresAt", leased."ProjectVersion", taken."Data"
+            FROM leased JOIN taken ON taken."Id" = leased."ItemId"
+            UNION ALL
+            (SELECT live."Id", live."LeaseExpiresAt", live."ProjectVersion", i."Data"
+             FROM live JOIN "Items" AS i ON i."Id" = live."ItemId"
+             WHERE (SELECT count(*) FROM live) >= (SELECT GREATEST(1, "MaxLeasesPerWorker") FROM open)
+             ORDER BY live."LeasedAt", live."Id"
+             LIMIT 1))
+        SELECT found."TenantId", found."Status", found."ProjectVersion", found."ProjectId", found."Name", found."ItemTemplate",
+               found."Instructions", found."QualificationItemCount", found."Standing", found."StatusReason", found."QualifiedAt",
+               found."MayWork", lease."Id", lease."LeaseExpiresAt", lease."ProjectVersion", lease."Data"
+        FROM found LEFT JOIN lease ON TRUE
         """;
 
     private const string LockWorker = """UPDATE "WorkerProfiles" SET "ClaimSequence" = "ClaimSequence" + 1 WHERE "UserId" = $1""";
-
-    private static readonly string ClaimWithoutGold = ClaimTemplate.Replace("GOLD", "", StringComparison.Ordinal);
-
-    private static readonly string ClaimWithGold = ClaimTemplate.Replace("GOLD", NoGoldDue, StringComparison.Ordinal);
 
     /// <summary>
     /// Records the answer on a live lease of this worker, of a real item, with a label of the project version the task
@@ -90,68 +107,52 @@ internal sealed class PostgresFastPath(ICrowdLabelDb db)
         RETURNING answered."BatchId"
         """;
 
-    /// <summary>The claim's fast case; null when it took nothing (the general path then decides).</summary>
-    public async Task<FastLease?> TryClaimAsync(Batch batch, Project project, Guid workerId, DateTime now, CancellationToken cancellationToken)
+    /// <summary>The batch as the claim sees it and the lease taken, if any; null when the batch does not exist.</summary>
+    internal async Task<FastClaim?> TryClaimAsync(Guid batchId, Guid workerId, DateTime now, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One batch, one implicit transaction: the lock row is held until the claim statement has run.
+        await using var commands = connection.CreateBatch();
+        commands.BatchCommands.Add(Command(commands, LockWorker, workerId));
+        commands.BatchCommands.Add(Command(commands, Claim,
+            batchId, workerId, nameof(ProjectVisibility.PrivateWorkforce), nameof(BatchStatus.Published), nameof(ProjectWorkerStatus.Active),
+            nameof(AssignmentStatus.Leased), now, nameof(AssignmentStatus.Skipped), nameof(AssignmentStatus.Expired), nameof(ItemStatus.Open),
+            Guid.CreateVersion7()));
+        await using var reader = await commands.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var batch = new Batch
         {
-            // One batch, one implicit transaction: the lock row is held until the claim statement has run.
-            await using var commands = connection.CreateBatch();
-            commands.BatchCommands.Add(Command(commands, LockWorker, workerId));
-            List<object> arguments =
-            [
-                batch.Id, workerId, nameof(AssignmentStatus.Leased), now, Math.Max(1, project.MaxLeasesPerWorker),
-                nameof(ItemStatus.Open), batch.TenantId, Guid.CreateVersion7(), batch.ProjectVersion,
-                now.AddMinutes(Math.Max(1, project.LeaseMinutes)),
-            ];
-            if (project.GoldRatio > 0)
-            {
-                arguments.AddRange([project.GoldRatio, nameof(AssignmentStatus.Skipped), nameof(AssignmentStatus.Expired)]);
-            }
-
-            commands.BatchCommands.Add(Command(commands, project.GoldRatio > 0 ? ClaimWithGold : ClaimWithoutGold, [.. arguments]));
-            await using var reader = await commands.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new FastLease(reader.GetGuid(0), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), reader.GetInt32(2), reader.GetString(3))
-                : null;
-        }
-        finally
+            Id = batchId, TenantId = reader.GetGuid(0), Status = Enum.Parse<BatchStatus>(reader.GetString(1)), ProjectVersion = reader.GetInt32(2),
+        };
+        var project = new Project
         {
-            await db.Database.CloseConnectionAsync();
-        }
+            Id = reader.GetGuid(3), TenantId = batch.TenantId, Name = reader.GetString(4), ItemTemplate = reader.GetString(5),
+            Instructions = reader.GetString(6), QualificationItemCount = reader.GetInt32(7),
+        };
+        var standing = reader.IsDBNull(8) ? null : new ProjectWorker
+        {
+            TenantId = batch.TenantId, ProjectId = project.Id, WorkerId = workerId, Status = Enum.Parse<ProjectWorkerStatus>(reader.GetString(8)),
+            StatusReason = reader.IsDBNull(9) ? null : reader.GetString(9), QualifiedAt = reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10)),
+        };
+        var lease = reader.IsDBNull(12) ? null : new FastLease(reader.GetGuid(12), Utc(reader.GetDateTime(13)), reader.GetInt32(14), reader.GetString(15));
+        return new FastClaim(new FoundBatch(batch, project, standing, reader.GetBoolean(11)), lease);
     }
 
     /// <summary>The answer's fast case: the batch of the answered assignment, or null when nothing was recorded.</summary>
-    public async Task<Guid?> TryAnswerAsync(Guid assignmentId, Guid workerId, string label, DateTime now, CancellationToken cancellationToken)
+    internal async Task<Guid?> TryAnswerAsync(Guid assignmentId, Guid workerId, string label, DateTime now, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return null;
-        }
-
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Answer;
-            AddArguments(command.Parameters, command.CreateParameter,
-                [assignmentId, workerId, now, nameof(AssignmentStatus.Submitted), label, nameof(AssignmentStatus.Leased)]);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await using var command = dataSource.CreateCommand(Answer);
+        AddArguments(command.Parameters, command.CreateParameter,
+            [assignmentId, workerId, now, nameof(AssignmentStatus.Submitted), label, nameof(AssignmentStatus.Leased)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
     }
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     private static DbBatchCommand Command(DbBatch batch, string sql, params object[] arguments)
     {
