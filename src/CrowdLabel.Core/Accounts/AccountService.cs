@@ -15,12 +15,12 @@ public sealed class AccountService(
     TenantContext tenantContext,
     TimeProvider clock)
 {
-    private readonly RegisterInputValidator _validator = new();
+    private static readonly RegisterInputValidator Validator = new();
 
     /// <summary>Creates the account in one transaction: on any error nothing is written.</summary>
     public async Task<Result<Registration>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default)
     {
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<Registration>.Invalid(validation);

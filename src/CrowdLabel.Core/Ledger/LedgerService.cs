@@ -17,12 +17,12 @@ public sealed class LedgerService(ICrowdLabelDb db, ITenantContext tenantContext
 
     private const string EscrowPrefix = "batch:";
 
-    private readonly CreditInputValidator _creditValidator = new();
+    private static readonly CreditInputValidator CreditValidator = new();
 
     /// <summary>Credits a tenant's balance by hand, in the tenant's currency, from the manual-adjustments account.</summary>
     public async Task<Result<LedgerTransaction>> CreditTenantAsync(CreditInput input, Guid adminUserId, CancellationToken cancellationToken = default)
     {
-        var validation = await _creditValidator.ValidateAsync(input, cancellationToken);
+        var validation = await CreditValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<LedgerTransaction>.Invalid(validation);

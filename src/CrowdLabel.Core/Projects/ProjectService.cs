@@ -7,12 +7,12 @@ namespace CrowdLabel.Core.Projects;
 /// <summary>Creates and changes projects in the current tenant.</summary>
 public sealed class ProjectService(ICrowdLabelDb db, ITenantContext tenantContext, TimeProvider clock)
 {
-    private readonly ProjectInputValidator _validator = new();
+    private static readonly ProjectInputValidator Validator = new();
 
     public async Task<Result<Project>> CreateAsync(ProjectInput input, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Creating a project needs a current tenant.");
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<Project>.Invalid(validation);
@@ -39,7 +39,7 @@ public sealed class ProjectService(ICrowdLabelDb db, ITenantContext tenantContex
             return Result<Project>.NotFound();
         }
 
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<Project>.Invalid(validation);

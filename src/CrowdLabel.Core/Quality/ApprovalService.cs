@@ -55,7 +55,7 @@ public sealed class ApprovalService(
     IServiceScopeFactory scopes,
     TimeProvider clock)
 {
-    private readonly RejectInputValidator _rejectValidator = new();
+    private static readonly RejectInputValidator RejectValidator = new();
 
 
     /// <summary>Approves, in every tenant, the answers older than their project's auto-approval delay; each batch in its own scope.</summary>
@@ -109,7 +109,7 @@ public sealed class ApprovalService(
     /// </summary>
     public async Task<Result<Assignment>> RejectAsync(Guid assignmentId, RejectInput input, CancellationToken cancellationToken = default)
     {
-        var validation = await _rejectValidator.ValidateAsync(input, cancellationToken);
+        var validation = await RejectValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<Assignment>.Invalid(validation);

@@ -52,7 +52,7 @@ public sealed record QaAccuracy(int Sampled, int Reviewed, int Agreed, double? M
 /// </summary>
 public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
 {
-    private readonly ResolveInputValidator _validator = new();
+    private static readonly ResolveInputValidator Validator = new();
 
     /// <summary>The items of the current tenant waiting for review, oldest request first; optionally of one batch.</summary>
     public async Task<IReadOnlyList<ReviewQueueEntry>> QueueAsync(Guid? batchId, int take, CancellationToken cancellationToken = default)
@@ -117,7 +117,7 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
     /// </summary>
     public async Task<Result<ReviewDecision>> ResolveAsync(Guid itemId, Guid reviewerId, ResolveInput input, CancellationToken cancellationToken = default)
     {
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<ReviewDecision>.Invalid(validation);

@@ -27,7 +27,7 @@ public sealed class ApiKeyService(ICrowdLabelDb db, ITenantContext tenantContext
 {
     public const string SecretPrefix = "clk_";
 
-    private readonly ApiKeyInputValidator _validator = new();
+    private static readonly ApiKeyInputValidator Validator = new();
 
     public Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken = default) =>
         db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
@@ -35,7 +35,7 @@ public sealed class ApiKeyService(ICrowdLabelDb db, ITenantContext tenantContext
     public async Task<Result<CreatedApiKey>> CreateAsync(ApiKeyInput input, Guid userId, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Creating an API key needs a current tenant.");
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<CreatedApiKey>.Invalid(validation);

@@ -40,13 +40,13 @@ public sealed class InvitationService(
     /// <summary>How long an invitation link stays valid.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
-    private readonly InviteInputValidator _validator = new();
+    private static readonly InviteInputValidator Validator = new();
 
     /// <summary>Creates an invitation in the current tenant; only its token's hash is stored.</summary>
     public async Task<Result<CreatedInvitation>> InviteAsync(InviteInput input, Guid invitedBy, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Inviting needs a current tenant.");
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<CreatedInvitation>.Invalid(validation);

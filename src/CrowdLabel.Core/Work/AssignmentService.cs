@@ -67,8 +67,8 @@ public sealed class AssignmentService(
 
     private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
 
-    private readonly AnswerInputValidator _answerValidator = new();
-    private readonly ProblemInputValidator _problemValidator = new();
+    private static readonly AnswerInputValidator AnswerValidator = new();
+    private static readonly ProblemInputValidator ProblemValidator = new();
 
     /// <summary>
     /// Leases the next item of a batch to a worker: an item this worker never had, with an open slot, fewest answers
@@ -120,7 +120,7 @@ public sealed class AssignmentService(
     public async Task<Result<AssignmentReceipt>> SubmitAsync(
         Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
     {
-        if (fastPath is not null && (await _answerValidator.ValidateAsync(input, cancellationToken)).IsValid)
+        if (fastPath is not null && (await AnswerValidator.ValidateAsync(input, cancellationToken)).IsValid)
         {
             var (given, now) = (input.Label.Trim(), Now());
             if (await RetryTransientAsync(() => fastPath.TryAnswerAsync(assignmentId, workerId, given, now, cancellationToken)) is { } batchId)
@@ -145,7 +145,7 @@ public sealed class AssignmentService(
             return Result<AssignmentReceipt>.Invalid(LeaseErrorKey, ended);
         }
 
-        var validation = await _answerValidator.ValidateAsync(input, cancellationToken);
+        var validation = await AnswerValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<AssignmentReceipt>.Invalid(validation);
@@ -169,7 +169,7 @@ public sealed class AssignmentService(
     public async Task<Result<AssignmentReceipt>> ReportProblemAsync(
         Guid assignmentId, Guid workerId, ProblemInput input, CancellationToken cancellationToken = default)
     {
-        var validation = await _problemValidator.ValidateAsync(input, cancellationToken);
+        var validation = await ProblemValidator.ValidateAsync(input, cancellationToken);
         return validation.IsValid
             ? await GiveBackAsync(assignmentId, workerId, input.Problem.Trim(), cancellationToken)
             : Result<AssignmentReceipt>.Invalid(validation);

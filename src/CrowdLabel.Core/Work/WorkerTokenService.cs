@@ -19,7 +19,7 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock, Act
     /// <summary>Characters of a token kept in the clear so the worker can tell tokens apart.</summary>
     public const int PrefixLength = 12;
 
-    private readonly WorkerTokenInputValidator _validator = new();
+    private static readonly WorkerTokenInputValidator Validator = new();
 
     public Task<List<WorkerToken>> ListAsync(Guid workerId, CancellationToken cancellationToken = default) =>
         db.WorkerTokens.AsNoTracking().Where(t => t.WorkerId == workerId)
@@ -27,7 +27,7 @@ public sealed class WorkerTokenService(ICrowdLabelDb db, TimeProvider clock, Act
 
     public async Task<Result<CreatedWorkerToken>> CreateAsync(Guid workerId, WorkerTokenInput input, CancellationToken cancellationToken = default)
     {
-        var validation = await _validator.ValidateAsync(input, cancellationToken);
+        var validation = await Validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<CreatedWorkerToken>.Invalid(validation);

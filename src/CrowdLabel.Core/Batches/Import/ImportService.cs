@@ -44,7 +44,7 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
     public const int MaxExternalIdLength = 200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
-    private readonly ImportRequestValidator _validator = new();
+    private static readonly ImportRequestValidator Validator = new();
 
     /// <summary>Tells the format from a content type or, failing that, a file name; null when neither says.</summary>
     public static ImportFormat? FormatOf(string? contentType, string? fileName)
@@ -63,7 +63,7 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
     public async Task<Result<Batch>> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Importing needs a current tenant.");
-        var validation = await _validator.ValidateAsync(request, cancellationToken);
+        var validation = await Validator.ValidateAsync(request, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<Batch>.Invalid(validation);
