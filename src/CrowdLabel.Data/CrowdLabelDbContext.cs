@@ -81,6 +81,15 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
                 .SetNullSortOrder(new[] { NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsFirst, NullSortOrder.NullsLast });
         }
 
+        // Items without an external id or not waiting for review stay out of those indexes: a million-row import
+        // writes two indexes fewer per row when it has no ids, one fewer when it has.
+        var quote = Database.IsSqlServer() ? (Func<string, string>)(c => $"[{c}]") : c => $"\"{c}\"";
+        var items = builder.Entity<Item>().Metadata;
+        items.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ExternalIdIndex)
+            .SetFilter($"{quote(nameof(Item.ExternalId))} IS NOT NULL");
+        items.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ReviewQueueIndex)
+            .SetFilter($"{quote(nameof(Item.ReviewRequestedAt))} IS NOT NULL");
+
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
         {
             builder.Entity(entity.ClrType).HasQueryFilter(TenantAccess.FilterName, TenantFilter(entity.ClrType));

@@ -46,6 +46,10 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
 {
     public const string ClaimIndex = "IX_Items_Claim";
 
+    public const string ExternalIdIndex = "IX_Items_TenantId_BatchId_ExternalId";
+
+    public const string ReviewQueueIndex = "IX_Items_TenantId_ReviewRequestedAt";
+
     public void Configure(EntityTypeBuilder<Item> builder)
     {
         builder.HasOne<Batch>().WithMany().HasForeignKey(i => i.BatchId);
@@ -53,13 +57,14 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         builder.Property(i => i.GoldLabel).HasMaxLength(100);
         builder.Property(i => i.Data).IsRequired();
         builder.HasIndex(i => new { i.TenantId, i.BatchId, i.RowNumber }).IsUnique();
-        builder.HasIndex(i => new { i.TenantId, i.BatchId, i.ExternalId }).IsUnique();
+        builder.HasIndex(i => new { i.TenantId, i.BatchId, i.ExternalId }).IsUnique().HasDatabaseName(ExternalIdIndex);
         // The claim query walks this index in offer order: open items of a batch, fewest answers first, then least
         // confident (no consensus yet first: PostgreSQL is told so in CrowdLabelDbContext), then upload order.
         builder.HasIndex(i => new { i.BatchId, i.Status, i.AnswerCount, i.Confidence, i.RowNumber }).HasDatabaseName(ClaimIndex);
         builder.Property(i => i.ConsensusLabel).HasMaxLength(100);
-        // The reviewers' queue: disputed and QA-sampled items of the tenant, oldest request first.
-        builder.HasIndex(i => new { i.TenantId, i.ReviewRequestedAt });
+        // The reviewers' queue: disputed and QA-sampled items of the tenant, oldest request first. Only items waiting
+        // for review are in it (a filter set per provider in CrowdLabelDbContext), so imports and answers do not write it.
+        builder.HasIndex(i => new { i.TenantId, i.ReviewRequestedAt }).HasDatabaseName(ReviewQueueIndex);
     }
 }
 

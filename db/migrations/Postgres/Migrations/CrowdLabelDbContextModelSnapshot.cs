@@ -424,10 +424,14 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "ReviewRequestedAt");
+                    b.HasIndex("TenantId", "ReviewRequestedAt")
+                        .HasDatabaseName("IX_Items_TenantId_ReviewRequestedAt")
+                        .HasFilter("\"ReviewRequestedAt\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Items_TenantId_BatchId_ExternalId")
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "BatchId", "RowNumber")
                         .IsUnique();

@@ -426,10 +426,13 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "ReviewRequestedAt");
+                    b.HasIndex("TenantId", "ReviewRequestedAt")
+                        .HasDatabaseName("IX_Items_TenantId_ReviewRequestedAt")
+                        .HasFilter("[ReviewRequestedAt] IS NOT NULL");
 
                     b.HasIndex("TenantId", "BatchId", "ExternalId")
                         .IsUnique()
+                        .HasDatabaseName("IX_Items_TenantId_BatchId_ExternalId")
                         .HasFilter("[ExternalId] IS NOT NULL");
 
                     b.HasIndex("TenantId", "BatchId", "RowNumber")
