@@ -35,8 +35,10 @@ public sealed class ReplayTests(ITestOutputHelper output)
         var dataset = ReplayDataset.Load("dog");
         var engine = dataset.EngineAccuracy();
 
-        var fixedRun = await ReplayAsync(dataset, baseRedundancy: dataset.MaxAnswers, confidenceTarget: 0);
-        var dynamicRun = await ReplayAsync(dataset, baseRedundancy: 3, confidenceTarget: 0.95);
+        // Each run has its own database and services: they go side by side.
+        var runs = await Task.WhenAll(
+            ReplayAsync(dataset, baseRedundancy: dataset.MaxAnswers, confidenceTarget: 0), ReplayAsync(dataset, baseRedundancy: 3, confidenceTarget: 0.95));
+        var (fixedRun, dynamicRun) = (runs[0], runs[1]);
 
         var saved = 1 - ((double)dynamicRun.Answers / fixedRun.Answers);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -50,13 +52,13 @@ public sealed class ReplayTests(ITestOutputHelper output)
 
     private async Task<ReplayResult> ReplayAsync(ReplayDataset dataset, int baseRedundancy, double confidenceTarget)
     {
+        var clock = Stopwatch.StartNew();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var services = await AppServices.CreateAsync(database, new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero)),
             WorkScenario.CheapPasswordHashes);
         var tenant = await Scenario.CreateTenantAsync(services, "replay");
         var workerIds = await WorkScenario.CreateWorkersAsync(services, dataset.Workers.Count, "crowd");
         var workerOf = dataset.Workers.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => workerIds[p.i], StringComparer.Ordinal);
-        var clock = Stopwatch.StartNew();
         var batchId = await CreateBatchAsync(services, tenant, dataset, baseRedundancy, confidenceTarget, workerOf);
         var setup = clock.Elapsed;
         var consensus = TimeSpan.Zero;
