@@ -119,7 +119,7 @@ public sealed class ConsensusService(
                 .Select(i => (Item: i, Label: i.GoldLabel ?? (i.Status == ItemStatus.Resolved ? i.ConsensusLabel : null)))
                 .Where(t => t.Label is not null && labelSet.Contains(t.Label))
                 .Select(t => (t.Item.Id.ToString("N"), t.Label!)));
-            fitted = new Fitted(set, DawidSkene.Fit(set, truths: truths));
+            fitted = Fitted.Of(set, truths, options.Value.AnswerWeight);
             StoreWorkerAccuracies(fitted, standings, batch, project, now);
         }
 
@@ -172,13 +172,14 @@ public sealed class ConsensusService(
     }
 
     /// <summary>
-    /// Stores the engine's view of one item and moves an open item on. An item is decided only when every slot of its
-    /// redundancy target is answered; then it is Done when the posterior of its label reaches the project's target on at
-    /// least base-redundancy usable answers, else it gets one more slot (or enough to replace answers left out), up to
-    /// the batch's max redundancy, else it is Disputed. Gold and resolved items keep their labels; disputed items and
-    /// QA samples wait for their reviewer untouched.
+    /// Stores the engine's view of one item and moves an open item on: the Dawid-Skene label, and the posterior of the
+    /// view less sure of it (<see cref="Fitted"/>), whose value for the label is the confidence. An item is decided only
+    /// when every slot of its redundancy target is answered; then it is Done when that confidence reaches the
+    /// project's target on at least base-redundancy usable answers, else it gets one more slot (or enough to replace
+    /// answers left out), up to the batch's max redundancy, else it is Disputed. Gold and resolved items keep their
+    /// labels; disputed items and QA samples wait for their reviewer untouched.
     /// </summary>
-    private static void Apply(Item item, Fitted? fitted, (int All, int Usable) answered, Batch batch, Project project, DateTime now, RunCounts run)
+    internal static void Apply(Item item, Fitted? fitted, (int All, int Usable) answered, Batch batch, Project project, DateTime now, RunCounts run)
     {
         if (item.GoldLabel is not null || item.Status is ItemStatus.Resolved or ItemStatus.Disputed || item.QaSample)
         {
@@ -189,10 +190,11 @@ public sealed class ConsensusService(
         var index = fitted?.Answers.IndexOfItem(item.Id.ToString("N")) ?? -1;
         if (fitted is not null && index >= 0)
         {
-            var (set, result) = fitted;
-            item.ConsensusLabel = set.Labels[result.ItemLabels[index]];
-            item.Confidence = result.Confidences[index];
-            var posterior = result.Posterior(index);
+            var set = fitted.Answers;
+            var label = fitted.Label(index);
+            var posterior = fitted.Posterior(index);
+            item.ConsensusLabel = set.Labels[label];
+            item.Confidence = posterior[label];
             var byLabel = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var k = 0; k < posterior.Length; k++)
             {
@@ -203,8 +205,8 @@ public sealed class ConsensusService(
         }
 
         // Done is provisional until the QA sample is drawn: a later run that knows the workers better and finds the label
-        // under the target again opens the item for one more answer (on the dog dataset this buys 2 points of accuracy for
-        // 1.6% more answers; docs/benchmarks.md).
+        // under the target again opens the item for one more answer (on the dog replay, over 24 crowd orders, this buys
+        // 0.1 point of accuracy for 1.7% more answers; docs/benchmarks.md).
         if (item.Status == ItemStatus.Done && batch.QaSampledAt is null && item.Confidence < project.ConfidenceTarget)
         {
             item.Status = ItemStatus.Open;
@@ -241,7 +243,7 @@ public sealed class ConsensusService(
     /// <summary>Keeps each worker's Dawid-Skene accuracy from this run on their standing in the project (shown to the requester).</summary>
     private void StoreWorkerAccuracies(Fitted fitted, List<ProjectWorker> standings, Batch batch, Project project, DateTime now)
     {
-        var (set, result) = fitted;
+        var (set, result, _) = fitted;
         var byWorker = standings.ToDictionary(w => w.WorkerId);
         for (var w = 0; w < set.WorkerCount; w++)
         {
@@ -281,11 +283,34 @@ public sealed class ConsensusService(
         batch.QaSampledAt = now;
     }
 
-    private sealed record Fitted(AnswerSet Answers, ConsensusResult Result);
-
     private sealed record Answer(Guid ItemId, Guid WorkerId, string Label, DateTime? SubmittedAt);
 
-    private sealed class RunCounts
+    /// <summary>
+    /// One run's view of a batch, from two fits of its answers. The labels are Dawid-Skene's. An item's posterior is that of
+    /// the view less sure of its label: Dawid-Skene's, which knows the workers, or the shared-accuracy view, which trusts
+    /// no worker more than the average and counts each answer for <see cref="QualityOptions.AnswerWeight"/> of an
+    /// independent one. Dawid-Skene alone is too sure on a few answers per item: after three answers from workers it has
+    /// seen a few times each, many labels are over 0.95 that later answers overturn (docs/benchmarks.md).
+    /// </summary>
+    internal sealed record Fitted(AnswerSet Answers, ConsensusResult Labels, ConsensusResult Shared)
+    {
+        public static Fitted Of(AnswerSet answers, KnownTruths truths, double answerWeight)
+        {
+            var labels = DawidSkene.Fit(answers, truths: truths);
+            return new Fitted(answers, labels, SharedAccuracy.Fit(answers, labels, answerWeight, truths));
+        }
+
+        public int Label(int item) => Labels.ItemLabels[item];
+
+        /// <summary>The posterior of whichever view gives the item's label the lower probability (Dawid-Skene's on a tie).</summary>
+        public ReadOnlySpan<double> Posterior(int item)
+        {
+            var label = Label(item);
+            return Shared.Posterior(item)[label] < Labels.Posterior(item)[label] ? Shared.Posterior(item) : Labels.Posterior(item);
+        }
+    }
+
+    internal sealed class RunCounts
     {
         public int Done { get; set; }
 

@@ -12,6 +12,15 @@ public sealed class QualityOptions
     public double QaSampleRate { get; set; } = 0.01;
 
     /// <summary>
+    /// The weight of one answer in the shared-accuracy view of an item (every worker taken at the population's accuracy),
+    /// in (0, 1]: the power of its likelihood. Answers to one item are not independent (they share its difficulty), so at
+    /// 1 items stop too early. An item's confidence is the lower of this view's posterior of its label and Dawid-Skene's;
+    /// at 0.5 the dog replay used a third fewer answers at 0.4 point under the accuracy of all of them, on average over
+    /// crowd orders (docs/benchmarks.md).
+    /// </summary>
+    public double AnswerWeight { get; set; } = 0.5;
+
+    /// <summary>
     /// Answers this recent are looked at again by the next consensus run: an answer stamped just before a run may commit
     /// just after it, and must not be missed.
     /// </summary>

@@ -8,7 +8,9 @@ public static class QualityServices
 {
     public static IServiceCollection AddCrowdLabelQuality(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<QualityOptions>(configuration.GetSection(QualityOptions.Section));
+        services.AddOptions<QualityOptions>().Bind(configuration.GetSection(QualityOptions.Section))
+            .Validate(o => o.AnswerWeight is > 0 and <= 1, $"{QualityOptions.Section}:{nameof(QualityOptions.AnswerWeight)} must be in (0, 1].")
+            .ValidateOnStart();
         services.AddScoped<ConsensusService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ReviewService>();

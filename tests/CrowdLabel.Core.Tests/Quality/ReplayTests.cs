@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Globalization;
-using CrowdLabel.Consensus;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Quality;
@@ -27,29 +27,34 @@ namespace CrowdLabel.Core.Tests.Quality;
 /// </summary>
 public sealed class ReplayTests(ITestOutputHelper output)
 {
-    private static string DataFolder => Path.Combine(AppContext.BaseDirectory, "data");
-
-    // About 8 minutes on the 2-core machine: `--filter Category!=Replay` leaves it out of a quick run.
+    // About 2 minutes on the 2-core machine, both cores busy: `--filter Category!=Replay` leaves it out of a quick run.
     [Fact]
     [Trait("Category", "Replay")]
-    public async Task Replay_Dog_FixedRedundancyMatchesTheEngine_DynamicOverlapSavesAnswers()
+    public async Task Replay_Dog_FixedRedundancyMatchesTheEngine_DynamicOverlapSavesAQuarterOfTheAnswers_ForHalfAPointAtMost()
     {
-        var dataset = Dataset.Load(Path.Combine(DataFolder, "dog"));
+        var dataset = ReplayDataset.Load("dog");
         var engine = dataset.EngineAccuracy();
 
-        var fixedRun = await ReplayAsync(dataset, baseRedundancy: dataset.MaxAnswers, confidenceTarget: 0);
-        var dynamicRun = await ReplayAsync(dataset, baseRedundancy: 3, confidenceTarget: 0.95);
+        // Each run has its own database and services, so they go side by side, each on its own thread (SQLite's async
+        // calls complete synchronously: awaited on one thread, the second run would only start when the first ended).
+        var runs = await Task.WhenAll(
+            Task.Run(() => ReplayAsync(dataset, baseRedundancy: dataset.MaxAnswers, confidenceTarget: 0)),
+            Task.Run(() => ReplayAsync(dataset, baseRedundancy: 3, confidenceTarget: 0.95)));
+        var (fixedRun, dynamicRun) = (runs[0], runs[1]);
 
         var saved = 1 - ((double)dynamicRun.Answers / fixedRun.Answers);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dog: engine DS {engine:0.0000}; fixed {fixedRun.Answers} answers, accuracy {fixedRun.Accuracy:0.0000}; dynamic (base 3, max {dataset.MaxAnswers}, target 0.95) {dynamicRun.Answers} answers ({saved * 100:0.0}% fewer), accuracy {dynamicRun.Accuracy:0.0000} ({(dynamicRun.Accuracy - fixedRun.Accuracy) * 100:+0.00;-0.00} points), {dynamicRun.Disputed} disputed, {dynamicRun.Rounds} rounds"));
         Assert.Equal(dataset.Answers.Count, fixedRun.Answers);
         Assert.Equal(engine, fixedRun.Accuracy, 6);
-        Assert.True(dynamicRun.Answers < fixedRun.Answers);
+        // The issue's target on dog: at least 25% fewer answers for at most 0.5 point less accuracy.
+        Assert.True(dynamicRun.Answers <= 0.75 * fixedRun.Answers, $"{dynamicRun.Answers} answers, more than 75% of {fixedRun.Answers}");
+        Assert.True(dynamicRun.Accuracy >= fixedRun.Accuracy - 0.005, $"accuracy {dynamicRun.Accuracy:0.0000}, under {fixedRun.Accuracy:0.0000} - 0.005");
     }
 
-    private async Task<ReplayResult> ReplayAsync(Dataset dataset, int baseRedundancy, double confidenceTarget)
+    private async Task<ReplayResult> ReplayAsync(ReplayDataset dataset, int baseRedundancy, double confidenceTarget)
     {
+        var clock = Stopwatch.StartNew();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var services = await AppServices.CreateAsync(database, new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero)),
             WorkScenario.CheapPasswordHashes);
@@ -57,6 +62,8 @@ public sealed class ReplayTests(ITestOutputHelper output)
         var workerIds = await WorkScenario.CreateWorkersAsync(services, dataset.Workers.Count, "crowd");
         var workerOf = dataset.Workers.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => workerIds[p.i], StringComparer.Ordinal);
         var batchId = await CreateBatchAsync(services, tenant, dataset, baseRedundancy, confidenceTarget, workerOf);
+        var setup = clock.Elapsed;
+        var consensus = TimeSpan.Zero;
 
         // Each worker's answers by item, and the item each task shows (its external id is the dataset's item id).
         var answerOf = dataset.Answers.ToLookup(a => a.Worker, StringComparer.Ordinal)
@@ -91,23 +98,27 @@ public sealed class ReplayTests(ITestOutputHelper output)
                 }
             }
 
+            var started = clock.Elapsed;
             await using var scope = Scenario.TenantScope(services, tenant.TenantId);
             run = (await scope.ServiceProvider.GetRequiredService<ConsensusService>().RunBatchAsync(batchId)).Value!;
+            consensus += clock.Elapsed - started;
         }
         while (answered > 0 || run.Extended > 0);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"base {baseRedundancy}: {clock.Elapsed.TotalSeconds:0} s (setup {setup.TotalSeconds:0} s, consensus runs {consensus.TotalSeconds:0.0} s)"));
 
         var (items, assignments) = await WorkScenario.SnapshotAsync(services, tenant.TenantId, batchId);
-        var scored = items.Where(i => dataset.Truth.ContainsKey(i.ExternalId!)).ToList();
+        var labels = items.ToDictionary(i => i.ExternalId!, i => i.ConsensusLabel, StringComparer.Ordinal);
         return new ReplayResult(
             assignments.Count(a => a.Label != null),
-            (double)scored.Count(i => i.ConsensusLabel == dataset.Truth[i.ExternalId!]) / scored.Count,
+            dataset.Accuracy(item => labels.GetValueOrDefault(item)),
             items.Count(i => i.Status == ItemStatus.Disputed),
             rounds);
     }
 
     /// <summary>A published batch of the dataset's items (no gold) under a project with the dataset's labels, and the skips described above.</summary>
     private static async Task<Guid> CreateBatchAsync(
-        IServiceProvider services, TenantFixture tenant, Dataset dataset, int baseRedundancy, double confidenceTarget, Dictionary<string, Guid> workerOf)
+        IServiceProvider services, TenantFixture tenant, ReplayDataset dataset, int baseRedundancy, double confidenceTarget, Dictionary<string, Guid> workerOf)
     {
         Guid batchId;
         await using (var scope = Scenario.TenantScope(services, tenant.TenantId))
@@ -144,21 +155,8 @@ public sealed class ReplayTests(ITestOutputHelper output)
                 db.Items.Add(item);
             }
 
-            var answered = dataset.Answers.Select(a => (a.Item, a.Worker)).ToHashSet();
-            var now = DateTime.UtcNow;
-            foreach (var worker in dataset.Workers)
-            {
-                foreach (var item in dataset.Items.Where(i => !answered.Contains((i, worker))))
-                {
-                    db.Assignments.Add(new Assignment
-                    {
-                        Id = Guid.CreateVersion7(), TenantId = tenant.TenantId, BatchId = batch.Id, ItemId = itemIds[item], WorkerId = workerOf[worker],
-                        ProjectVersion = project.Version, Status = AssignmentStatus.Skipped, LeasedAt = now, LeaseExpiresAt = now,
-                    });
-                }
-            }
-
             await db.SaveChangesAsync();
+            await SkipUnansweredAsync(db, batch, dataset, itemIds, workerOf);
             batchId = batch.Id;
         }
 
@@ -172,41 +170,50 @@ public sealed class ReplayTests(ITestOutputHelper output)
         return batchId;
     }
 
-    private sealed record ReplayResult(int Answers, double Accuracy, int Disputed, int Rounds);
-
-    private sealed record DatasetAnswer(string Item, string Worker, string Label);
-
-    /// <summary>A dataset of tests/data: answers.csv (item,worker,label) and truth.csv (item,label), simple CSV without quotes.</summary>
-    private sealed record Dataset(List<DatasetAnswer> Answers, Dictionary<string, string> Truth, List<string> Items, List<string> Workers, List<string> Labels)
+    /// <summary>
+    /// Records every item a worker has no answer for in the dataset as given back by them (a Skipped assignment): some
+    /// 80,000 rows for dog, written with one prepared statement in one transaction (EF Core takes 15 s over them). The
+    /// values are in EF Core's SQLite formats (Guid as upper-case text, enum by name), which the count read back through
+    /// EF Core checks.
+    /// </summary>
+    private static async Task SkipUnansweredAsync(
+        CrowdLabelDbContext db, Batch batch, ReplayDataset dataset, Dictionary<string, Guid> itemIds, Dictionary<string, Guid> workerOf)
     {
-        public int MaxAnswers => Answers.GroupBy(a => a.Item, StringComparer.Ordinal).Max(g => g.Count());
-
-        public static Dataset Load(string folder)
+        var answered = dataset.Answers.Select(a => (a.Item, a.Worker)).ToHashSet();
+        var at = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt")
+            VALUES ($id, $tenant, $batch, $item, $worker, $version, 'Skipped', $at, $at)
+            """;
+        var parameters = new[] { "$id", "$tenant", "$batch", "$item", "$worker", "$version", "$at" }.Select(name =>
         {
-            var answers = Rows(Path.Combine(folder, "answers.csv")).Select(r => new DatasetAnswer(r[0], r[1], r[2])).ToList();
-            var truth = Rows(Path.Combine(folder, "truth.csv")).ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
-            var labels = answers.Select(a => a.Label).Concat(truth.Values).Distinct(StringComparer.Ordinal)
-                .OrderBy(l => int.TryParse(l, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue).ThenBy(l => l, StringComparer.Ordinal).ToList();
-            return new Dataset(answers, truth, [.. answers.Select(a => a.Item).Distinct(StringComparer.Ordinal)],
-                [.. answers.Select(a => a.Worker).Distinct(StringComparer.Ordinal)], labels);
-        }
-
-        /// <summary>The consensus engine's own accuracy on the whole dataset (Dawid-Skene, default options).</summary>
-        public double EngineAccuracy()
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = name;
+            insert.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+        (parameters[1].Value, parameters[2].Value, parameters[5].Value, parameters[6].Value) = (Text(batch.TenantId), Text(batch.Id), batch.ProjectVersion, at);
+        var skipped = 0;
+        foreach (var worker in dataset.Workers)
         {
-            var builder = new AnswerSetBuilder(Labels);
-            foreach (var answer in Answers)
+            parameters[4].Value = Text(workerOf[worker]);
+            foreach (var item in dataset.Items.Where(i => !answered.Contains((i, worker))))
             {
-                builder.Add(answer.Item, answer.Worker, answer.Label);
+                (parameters[0].Value, parameters[3].Value) = (Text(Guid.CreateVersion7()), Text(itemIds[item]));
+                skipped += await insert.ExecuteNonQueryAsync();
             }
-
-            var set = builder.Build();
-            var result = DawidSkene.Fit(set);
-            var scored = Truth.Where(t => set.IndexOfItem(t.Key) >= 0).ToList();
-            return (double)scored.Count(t => set.Labels[result.ItemLabels[set.IndexOfItem(t.Key)]] == t.Value) / scored.Count;
         }
 
-        private static IEnumerable<string[]> Rows(string path) =>
-            File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','));
+        await transaction.CommitAsync();
+        Assert.Equal(skipped, await db.Assignments.CountAsync(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Skipped && a.TenantId == batch.TenantId));
+
+        static string Text(Guid id) => id.ToString().ToUpperInvariant();
     }
+
+    private sealed record ReplayResult(int Answers, double Accuracy, int Disputed, int Rounds);
 }
