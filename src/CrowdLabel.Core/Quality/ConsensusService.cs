@@ -33,7 +33,6 @@ public sealed class ConsensusService(
     IOptions<QualityOptions> options,
     TimeProvider clock)
 {
-
     /// <summary>
     /// Runs consensus on every published or paused batch, in every tenant, with answers newer than its last run or a
     /// review since; each batch in its own scope, with its tenant current. Returns the batches run.
@@ -306,7 +305,9 @@ public sealed class ConsensusService(
         public ReadOnlySpan<double> Posterior(int item)
         {
             var label = Label(item);
-            return Shared.Posterior(item)[label] < Labels.Posterior(item)[label] ? Shared.Posterior(item) : Labels.Posterior(item);
+            var shared = Shared.Posterior(item);
+            var dawidSkene = Labels.Posterior(item);
+            return shared[label] < dawidSkene[label] ? shared : dawidSkene;
         }
     }
 

@@ -64,7 +64,6 @@ public sealed class AssignmentService(
     private static readonly string[] PostgresClaims =
         [PostgresClaim.Replace(" LOCKING", " SKIP LOCKED", StringComparison.Ordinal), PostgresClaim.Replace(" LOCKING", "", StringComparison.Ordinal)];
 
-
     private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
 
     private static readonly AnswerInputValidator AnswerValidator = new();
@@ -120,7 +119,9 @@ public sealed class AssignmentService(
     public async Task<Result<AssignmentReceipt>> SubmitAsync(
         Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
     {
-        if (fastPath is not null && (await AnswerValidator.ValidateAsync(input, cancellationToken)).IsValid)
+        // Pure, so checked once: the fast path records only valid answers, and the general path reports the errors.
+        var validation = await AnswerValidator.ValidateAsync(input, cancellationToken);
+        if (fastPath is not null && validation.IsValid)
         {
             var (given, now) = (input.Label.Trim(), Now());
             if (await RetryTransientAsync(() => fastPath.TryAnswerAsync(assignmentId, workerId, given, now, cancellationToken)) is { } batchId)
@@ -145,7 +146,6 @@ public sealed class AssignmentService(
             return Result<AssignmentReceipt>.Invalid(LeaseErrorKey, ended);
         }
 
-        var validation = await AnswerValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return Result<AssignmentReceipt>.Invalid(validation);
