@@ -31,11 +31,13 @@ public sealed class ItemBulkWriterFactory(DatabaseOptions options) : IItemBulkWr
 /// <summary>The Items table's real name and column names, read from the EF model so they cannot drift.</summary>
 internal sealed record ItemTable(string Name, string[] Columns)
 {
-    // The order every raw writer uses.
+    // The order every raw writer uses: every column without a null, so nothing depends on a database default the
+    // model does not declare (SQLite loses such defaults whenever a migration rebuilds the table).
     private static readonly string[] Properties =
     [
         nameof(Item.Id), nameof(Item.TenantId), nameof(Item.BatchId), nameof(Item.RowNumber), nameof(Item.ExternalId),
         nameof(Item.Data), nameof(Item.GoldLabel), nameof(Item.Status), nameof(Item.RedundancyTarget),
+        nameof(Item.Claimed), nameof(Item.AnswerCount), nameof(Item.QaSample),
     ];
 
     public static ItemTable From(IModel model)
@@ -73,6 +75,9 @@ internal sealed class PostgresItemWriter : IItemBulkWriter
         WriteNullable(item.GoldLabel);
         _importer.Write(item.Status.ToString(), NpgsqlDbType.Text);
         _importer.Write(item.RedundancyTarget, NpgsqlDbType.Integer);
+        _importer.Write(item.Claimed, NpgsqlDbType.Integer);
+        _importer.Write(item.AnswerCount, NpgsqlDbType.Integer);
+        _importer.Write(item.QaSample, NpgsqlDbType.Boolean);
         return ValueTask.CompletedTask;
     }
 
@@ -122,6 +127,9 @@ internal sealed class SqliteItemWriter : IItemBulkWriter
         _parameters[6].Value = (object?)item.GoldLabel ?? DBNull.Value;
         _parameters[7].Value = item.Status.ToString();
         _parameters[8].Value = item.RedundancyTarget;
+        _parameters[9].Value = item.Claimed;
+        _parameters[10].Value = item.AnswerCount;
+        _parameters[11].Value = item.QaSample;
         _insert.ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }

@@ -1365,15 +1365,6 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CrowdLabel.Core.Domain.Item", b =>
-                {
-                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
-                        .WithMany()
-                        .HasForeignKey("BatchId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("CrowdLabel.Core.Domain.Membership", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Tenant", null)

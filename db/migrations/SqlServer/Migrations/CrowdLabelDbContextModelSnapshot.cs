@@ -1368,15 +1368,6 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CrowdLabel.Core.Domain.Item", b =>
-                {
-                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
-                        .WithMany()
-                        .HasForeignKey("BatchId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("CrowdLabel.Core.Domain.Membership", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Tenant", null)
