@@ -52,7 +52,9 @@ public static class DataServices
     /// per prepared statement (plan_cache_mode), so the claim and answer statements are parsed and planned once per
     /// connection instead of every time: left to itself, PostgreSQL re-plans the claim on every execution, which cost a
     /// third of its CPU in the worker benchmark. A connection string that sets either itself (e.g. Max Auto Prepare=0
-    /// behind PgBouncer in transaction mode, or its own Options) is left as it is.
+    /// behind PgBouncer in transaction mode, or its own Options) is left as it is. A pooled connection is not reset when
+    /// it goes back to the pool (No Reset On Close): CrowdLabel sets no session state, and the reset (RESET ALL, DISCARD
+    /// and four more statements, sent with the next command) came twice per worker cycle.
     /// </summary>
     internal static string WithPreparedStatements(string connectionString)
     {
@@ -62,6 +64,11 @@ public static class DataServices
         if (!given.Contains("MaxAutoPrepare", StringComparer.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
+        }
+
+        if (!given.Contains("NoResetOnClose", StringComparer.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
         }
 
         if (!given.Contains("Options", StringComparer.OrdinalIgnoreCase))

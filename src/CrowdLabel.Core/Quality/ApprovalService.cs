@@ -57,7 +57,6 @@ public sealed class ApprovalService(
 {
     private static readonly RejectInputValidator RejectValidator = new();
 
-
     /// <summary>Approves, in every tenant, the answers older than their project's auto-approval delay; each batch in its own scope.</summary>
     public async Task<ApprovalOutcome> ApproveDueAsync(CancellationToken cancellationToken = default)
     {

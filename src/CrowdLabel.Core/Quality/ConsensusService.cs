@@ -33,6 +33,9 @@ public sealed class ConsensusService(
     IOptions<QualityOptions> options,
     TimeProvider clock)
 {
+    /// <summary>Decimals kept of a stored confidence and posterior.</summary>
+    private const int StoredDecimals = 6;
+
     /// <summary>
     /// Runs consensus on every published or paused batch, in every tenant, with answers newer than its last run or a
     /// review since; each batch in its own scope, with its tenant current. Returns the batches run.
@@ -192,12 +195,15 @@ public sealed class ConsensusService(
             var set = fitted.Answers;
             var label = fitted.Label(index);
             var posterior = fitted.Posterior(index);
+            // Six decimals, in the confidence as in the posterior: every run re-estimates the workers and moves every
+            // item's posterior a little, and storing those last digits rewrote the whole batch each run (and the claim
+            // index with it, since Confidence is in it) while answers waited for the rows.
             item.ConsensusLabel = set.Labels[label];
-            item.Confidence = posterior[label];
+            item.Confidence = Math.Round(posterior[label], StoredDecimals);
             var byLabel = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var k = 0; k < posterior.Length; k++)
             {
-                byLabel[set.Labels[k]] = Math.Round(posterior[k], 6);
+                byLabel[set.Labels[k]] = Math.Round(posterior[k], StoredDecimals);
             }
 
             item.Posterior = JsonSerializer.Serialize(byLabel);

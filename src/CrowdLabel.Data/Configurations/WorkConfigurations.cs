@@ -72,10 +72,18 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
 
 internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>
 {
+    public const string LeaseExpiryIndex = "IX_Assignments_Status_LeaseExpiresAt";
+
+    public const string ApprovalIndex = "IX_Assignments_Status_SubmittedAt";
+
+    public const string AnsweredIndex = "IX_Assignments_BatchId_SubmittedAt";
+
     public void Configure(EntityTypeBuilder<Assignment> builder)
     {
         builder.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId);
-        builder.HasOne<Batch>().WithMany().HasForeignKey(a => a.BatchId).OnDelete(DeleteBehavior.NoAction);
+        // No foreign key to Batches (as for Items): PostgreSQL would lock the batch row in key-share mode for every lease,
+        // one row shared by every concurrent claim of the batch (0.9 ms a claim in the worker benchmark). An assignment
+        // is made only by a claim, for an item of its batch, and batches are never deleted.
         builder.HasOne<AppUser>().WithMany().HasForeignKey(a => a.WorkerId);
         builder.Property(a => a.Label).HasMaxLength(100);
         builder.Property(a => a.ProblemReport).HasMaxLength(1000);
@@ -83,11 +91,13 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         // No worker is ever assigned the same item twice, whatever the concurrency.
         builder.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
         builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
-        builder.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
         builder.HasIndex(a => new { a.BatchId, a.Status });
-        // Consensus finds batches with answers newer than its last run; approval finds answers older than the delay.
-        builder.HasIndex(a => new { a.BatchId, a.SubmittedAt });
-        builder.HasIndex(a => new { a.Status, a.SubmittedAt });
+        // The lease expiry job finds live leases past their time; consensus finds batches with answers newer than its last
+        // run; approval finds answers older than the delay. Each index holds only the rows its job looks for (filters set
+        // per provider in CrowdLabelDbContext), so a lease writes two indexes fewer and an answer one fewer.
+        builder.HasIndex(a => new { a.Status, a.LeaseExpiresAt }).HasDatabaseName(LeaseExpiryIndex);
+        builder.HasIndex(a => new { a.BatchId, a.SubmittedAt }).HasDatabaseName(AnsweredIndex);
+        builder.HasIndex(a => new { a.Status, a.SubmittedAt }).HasDatabaseName(ApprovalIndex);
     }
 }
 

@@ -219,14 +219,20 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BatchId", "Status");
 
-                    b.HasIndex("BatchId", "SubmittedAt");
+                    b.HasIndex("BatchId", "SubmittedAt")
+                        .HasDatabaseName("IX_Assignments_BatchId_SubmittedAt")
+                        .HasFilter("\"SubmittedAt\" IS NOT NULL");
 
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "LeaseExpiresAt");
+                    b.HasIndex("Status", "LeaseExpiresAt")
+                        .HasDatabaseName("IX_Assignments_Status_LeaseExpiresAt")
+                        .HasFilter("\"Status\" = 'Leased'");
 
-                    b.HasIndex("Status", "SubmittedAt");
+                    b.HasIndex("Status", "SubmittedAt")
+                        .HasDatabaseName("IX_Assignments_Status_SubmittedAt")
+                        .HasFilter("\"Status\" = 'Submitted'");
 
                     b.HasIndex("WorkerId", "BatchId", "Status");
 
@@ -1309,12 +1315,6 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.Assignment", b =>
                 {
-                    b.HasOne("CrowdLabel.Core.Domain.Batch", null)
-                        .WithMany()
-                        .HasForeignKey("BatchId")
-                        .OnDelete(DeleteBehavior.NoAction)
-                        .IsRequired();
-
                     b.HasOne("CrowdLabel.Core.Domain.Item", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
