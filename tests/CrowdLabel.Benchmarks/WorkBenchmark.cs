@@ -17,7 +17,7 @@ namespace CrowdLabel.Benchmarks;
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
 /// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 60] [--seconds 20] [--items 10000] [--redundancy 3] [--sql-log FILE]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
 /// per cycle (run it with one worker for a clean count).
@@ -227,8 +227,9 @@ internal static partial class WorkBenchmark
 
         foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
         {
+            var idle = r.NothingLeft > 0 ? " (idle workers make the figures low: run again with more --items)" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Workers} workers: {r.Errors} errors, first: {r.FirstError}; {r.NothingLeft} workers ran out of tasks"));
+                $"{r.Workers} workers: {r.Errors} errors, first: {r.FirstError}; {r.NothingLeft} workers ran out of tasks{idle}"));
         }
     }
 
@@ -259,8 +260,8 @@ internal static partial class WorkBenchmark
             var workers = (Value("--workers") ?? "64,256").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
             int Count(string name, int fallback) => Value(name) is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : fallback;
             return new Settings(
-                workers, TimeSpan.FromSeconds(Seconds("--warmup", 60)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
-                Count("--items", 10_000), Count("--redundancy", 3), Value("--sql-log"));
+                workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
+                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"));
         }
     }
 
