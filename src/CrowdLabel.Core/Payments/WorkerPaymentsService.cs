@@ -52,7 +52,17 @@ public sealed class WorkerPaymentsService(ICrowdLabelDb db, StripeGateway stripe
 
             row.StripeAccountId = account.Id;
             row.PayoutsEnabled = account.PayoutsEnabled;
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException) when (db.WorkerStripeAccounts.Entry(row).State == EntityState.Added)
+            {
+                // A second click that raced this one stored the row first. Stripe gave both the same account (the
+                // idempotency key is the worker's), so the stored row is this one: carry on with it.
+                db.WorkerStripeAccounts.Entry(row).State = EntityState.Detached;
+                row = await db.WorkerStripeAccounts.AsNoTracking().SingleAsync(a => a.WorkerId == workerId, cancellationToken);
+            }
         }
 
         var link = await new AccountLinkService(stripe.Client).CreateAsync(new AccountLinkCreateOptions

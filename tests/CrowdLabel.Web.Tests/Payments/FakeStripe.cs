@@ -27,6 +27,8 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly Dictionary<string, (int Status, string Body)> _idempotent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new(StringComparer.Ordinal);
     private int _sequence;
 
     private FakeStripe(WebApplication app) => _app = app;
@@ -68,6 +70,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     /// <summary>The next <paramref name="times"/> calls to a path starting with <paramref name="pathPrefix"/> fail with a 500 and create nothing.</summary>
     public void FailNext(string pathPrefix, int times = 1) => _failures[pathPrefix] = times;
+
+    /// <summary>Answers the calls to paths starting with <paramref name="pathPrefix"/> only after <paramref name="delay"/>, as a slow Stripe would.</summary>
+    public void Delay(string pathPrefix, TimeSpan delay) => _delays[pathPrefix] = delay;
 
     public JsonObject Get(string id) => (JsonObject)_objects[id].DeepClone();
 
@@ -140,8 +145,10 @@ public sealed class FakeStripe : IAsyncDisposable
         var form = request.HasFormContentType ? (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal) : [];
         var key = request.Headers["Idempotency-Key"].ToString();
         var path = request.Path.Value ?? "";
+        var delay = _delays.FirstOrDefault(d => path.StartsWith(d.Key, StringComparison.Ordinal)).Value;
         // One request at a time: two calls with one key at once must see one object, as on Stripe.
         await _lock.WaitAsync();
+        await Task.Delay(delay);
         try
         {
             if (HttpMethods.IsPost(request.Method) && key.Length > 0 && _idempotent.TryGetValue(key, out var stored))

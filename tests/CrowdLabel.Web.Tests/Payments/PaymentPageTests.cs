@@ -87,6 +87,28 @@ public sealed class PaymentPageTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task Worker_DoubleClicksConnect_BothClicksGoToTheSameOnboarding(DatabaseProvider provider)
+    {
+        await using var world = await PaymentsWorld.StartAsync(provider);
+        await WorkScenario.CreateWorkersAsync(world.Services, 1);
+        var client = await world.SignedInAsync("worker1@crowd.test");
+        // Stripe answers slowly, so the second click reads "no account yet" before the first has stored one.
+        world.Stripe.Delay("/v1/accounts", TimeSpan.FromMilliseconds(500));
+
+        var clicks = await Task.WhenAll(
+            client.SubmitAsync("/work/payouts", new Dictionary<string, string>(), "/work/payouts?handler=Connect"),
+            client.SubmitAsync("/work/payouts", new Dictionary<string, string>(), "/work/payouts?handler=Connect"));
+
+        var account = await world.DbAsync(db => db.WorkerStripeAccounts.Select(a => a.StripeAccountId!).SingleAsync());
+        Assert.All(clicks, click =>
+        {
+            Assert.Equal(HttpStatusCode.Redirect, click.StatusCode);
+            Assert.Equal($"https://connect.stripe.test/setup/e/{account}", click.Headers.Location!.ToString());
+        });
+        Assert.Equal(1, world.Stripe.Replays);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Admin_RefundsThroughThePayoutsPage_AndIsToldWhatToFixWhenTheBalanceIsShort(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
