@@ -91,8 +91,12 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
         items.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ReviewQueueIndex)
             .SetFilter($"{quote(nameof(Item.ReviewRequestedAt))} IS NOT NULL");
         var assignments = builder.Entity<Assignment>().Metadata;
-        assignments.GetIndexes().Single(i => i.GetDatabaseName() == AssignmentConfiguration.LeaseExpiryIndex)
-            .SetFilter($"{quote(nameof(Assignment.Status))} = '{nameof(AssignmentStatus.Leased)}'");
+        foreach (var leases in new[] { AssignmentConfiguration.LeaseExpiryIndex, AssignmentConfiguration.LiveLeaseIndex })
+        {
+            assignments.GetIndexes().Single(i => i.GetDatabaseName() == leases)
+                .SetFilter($"{quote(nameof(Assignment.Status))} = '{nameof(AssignmentStatus.Leased)}'");
+        }
+
         assignments.GetIndexes().Single(i => i.GetDatabaseName() == AssignmentConfiguration.AnsweredIndex)
             .SetFilter($"{quote(nameof(Assignment.SubmittedAt))} IS NOT NULL");
         assignments.GetIndexes().Single(i => i.GetDatabaseName() == AssignmentConfiguration.ApprovalIndex)

@@ -25,8 +25,9 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
     /// fewer than allowed and no gold is due, the best real item this worker never had, skipping items another claim has
     /// locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
     /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
+    /// The live leases' status is written in, not passed: only then can the generic plan use the index of live leases.
     /// </summary>
-    private const string Claim = """
+    private const string Claim = $"""
         WITH found AS (
             SELECT b."TenantId", b."Status", b."ProjectVersion", p."Id" AS "ProjectId", p."Name", p."ItemTemplate",
                    p."Instructions", p."LeaseMinutes", p."MaxLeasesPerWorker", p."GoldRatio", p."QualificationItemCount",
@@ -45,7 +46,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
         live AS (
             SELECT a."Id", a."ItemId", a."LeaseExpiresAt", a."ProjectVersion", a."LeasedAt"
             FROM "Assignments" AS a
-            WHERE a."BatchId" = $1 AND a."WorkerId" = $2 AND a."Status" = $6 AND a."LeaseExpiresAt" >= $7
+            WHERE a."BatchId" = $1 AND a."WorkerId" = $2 AND a."Status" = '{nameof(AssignmentStatus.Leased)}' AND a."LeaseExpiresAt" >= $7
               AND EXISTS (SELECT 1 FROM open)),
         room AS (
             SELECT * FROM open

@@ -78,6 +78,8 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
 
     public const string AnsweredIndex = "IX_Assignments_BatchId_SubmittedAt";
 
+    public const string LiveLeaseIndex = "IX_Assignments_WorkerId_BatchId_Live";
+
     public void Configure(EntityTypeBuilder<Assignment> builder)
     {
         builder.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId);
@@ -91,6 +93,10 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         // No worker is ever assigned the same item twice, whatever the concurrency.
         builder.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
         builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
+        // A worker's live leases in a batch, read by every claim. Only leases are in it, so it stays small and is read
+        // with a plain index scan, which marks the entries of answered leases dead as it passes them; read through the
+        // index above, they were a third of a claim's buffer reads until vacuum came by.
+        builder.HasIndex(a => new { a.WorkerId, a.BatchId }).HasDatabaseName(LiveLeaseIndex);
         builder.HasIndex(a => new { a.BatchId, a.Status });
         // The lease expiry job finds live leases past their time; consensus finds batches with answers newer than its last
         // run; approval finds answers older than the delay. Each index holds only the rows its job looks for (filters set

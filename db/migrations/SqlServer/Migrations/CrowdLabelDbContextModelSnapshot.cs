@@ -241,6 +241,10 @@ namespace CrowdLabel.Migrations.SqlServer.Migrations
                         .HasDatabaseName("IX_Assignments_Status_SubmittedAt")
                         .HasFilter("[Status] = 'Submitted'");
 
+                    b.HasIndex("WorkerId", "BatchId")
+                        .HasDatabaseName("IX_Assignments_WorkerId_BatchId_Live")
+                        .HasFilter("[Status] = 'Leased'");
+
                     b.HasIndex("WorkerId", "BatchId", "Status");
 
                     b.ToTable("Assignments");
