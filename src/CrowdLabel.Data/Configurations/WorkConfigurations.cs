@@ -95,7 +95,7 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         builder.HasIndex(a => new { a.WorkerId, a.BatchId, a.Status });
         // A worker's live leases in a batch, read by every claim. Only leases are in it, so it stays small and is read
         // with a plain index scan, which marks the entries of answered leases dead as it passes them; read through the
-        // index above, they were a third of a claim's buffer reads until vacuum came by.
+        // index above, they were up to a third of a claim's buffer reads until vacuum came by.
         builder.HasIndex(a => new { a.WorkerId, a.BatchId }).HasDatabaseName(LiveLeaseIndex);
         builder.HasIndex(a => new { a.BatchId, a.Status });
         // The lease expiry job finds live leases past their time; consensus finds batches with answers newer than its last
