@@ -85,27 +85,22 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
         // writes two indexes fewer per row when it has no ids, one fewer when it has. Assignments are in the job
         // indexes only while the job looks for them.
         var quote = Database.IsSqlServer() ? (Func<string, string>)(c => $"[{c}]") : c => $"\"{c}\"";
-        var items = builder.Entity<Item>().Metadata;
-        items.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ExternalIdIndex)
-            .SetFilter($"{quote(nameof(Item.ExternalId))} IS NOT NULL");
-        items.GetIndexes().Single(i => i.GetDatabaseName() == ItemConfiguration.ReviewQueueIndex)
-            .SetFilter($"{quote(nameof(Item.ReviewRequestedAt))} IS NOT NULL");
-        var assignments = builder.Entity<Assignment>().Metadata;
-        foreach (var leases in new[] { AssignmentConfiguration.LeaseExpiryIndex, AssignmentConfiguration.LiveLeaseIndex })
-        {
-            assignments.GetIndexes().Single(i => i.GetDatabaseName() == leases)
-                .SetFilter($"{quote(nameof(Assignment.Status))} = '{nameof(AssignmentStatus.Leased)}'");
-        }
-
-        assignments.GetIndexes().Single(i => i.GetDatabaseName() == AssignmentConfiguration.AnsweredIndex)
-            .SetFilter($"{quote(nameof(Assignment.SubmittedAt))} IS NOT NULL");
-        assignments.GetIndexes().Single(i => i.GetDatabaseName() == AssignmentConfiguration.ApprovalIndex)
-            .SetFilter($"{quote(nameof(Assignment.Status))} = '{nameof(AssignmentStatus.Submitted)}'");
+        var notNull = (string column) => $"{quote(column)} IS NOT NULL";
+        var statusIs = (AssignmentStatus status) => $"{quote(nameof(Assignment.Status))} = '{status}'";
+        Filter<Item>(ItemConfiguration.ExternalIdIndex, notNull(nameof(Item.ExternalId)));
+        Filter<Item>(ItemConfiguration.ReviewQueueIndex, notNull(nameof(Item.ReviewRequestedAt)));
+        Filter<Assignment>(AssignmentConfiguration.LeaseExpiryIndex, statusIs(AssignmentStatus.Leased));
+        Filter<Assignment>(AssignmentConfiguration.LiveLeaseIndex, statusIs(AssignmentStatus.Leased));
+        Filter<Assignment>(AssignmentConfiguration.AnsweredIndex, notNull(nameof(Assignment.SubmittedAt)));
+        Filter<Assignment>(AssignmentConfiguration.ApprovalIndex, statusIs(AssignmentStatus.Submitted));
 
         foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
         {
             builder.Entity(entity.ClrType).HasQueryFilter(TenantAccess.FilterName, TenantFilter(entity.ClrType));
         }
+
+        void Filter<TEntity>(string index, string condition) where TEntity : class =>
+            builder.Entity<TEntity>().Metadata.GetIndexes().Single(i => i.GetDatabaseName() == index).SetFilter(condition);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
