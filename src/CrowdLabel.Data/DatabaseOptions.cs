@@ -1,4 +1,8 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace CrowdLabel.Data;
 
@@ -16,7 +20,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public const string ConnectionStringName = "CrowdLabel";
 
     /// <summary>Reads and checks the configuration; with none at all, SQLite in a file under the data folder.</summary>
-    /// <exception cref="DatabaseConfigurationException">The provider is unknown or a required connection string is missing.</exception>
+    /// <exception cref="DatabaseConfigurationException">
+    /// The provider is unknown, or a required connection string is missing or not one its provider can read.
+    /// </exception>
     public static DatabaseOptions FromConfiguration(IConfiguration configuration, string dataFolder)
     {
         var section = configuration.GetSection("Database");
@@ -46,6 +52,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             connectionString = $"Data Source={Path.Combine(dataFolder, "crowdlabel.db")}";
         }
 
+        CheckConnectionString(provider, connectionString);
+
         var migrateSetting = section["MigrateOnStart"];
         bool migrateOnStart;
         if (string.IsNullOrWhiteSpace(migrateSetting))
@@ -58,6 +66,29 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         return new DatabaseOptions(provider, connectionString, migrateOnStart);
+    }
+
+    /// <summary>
+    /// Reads the connection string as its provider will, so a misspelt or unknown keyword stops the site at start
+    /// instead of failing every request that opens a connection. The message names the keyword, never a value.
+    /// </summary>
+    private static void CheckConnectionString(DatabaseProvider provider, string connectionString)
+    {
+        try
+        {
+            DbConnectionStringBuilder _ = provider switch
+            {
+                DatabaseProvider.Sqlite => new SqliteConnectionStringBuilder(connectionString),
+                DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(connectionString),
+                _ => new SqlConnectionStringBuilder(connectionString),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new DatabaseConfigurationException(
+                $"ConnectionStrings:{ConnectionStringName} is not a connection string {provider} accepts: {e.Message} " +
+                "Check each Keyword=value pair (separated by semicolons) against the provider's documented keywords.");
+        }
     }
 
     /// <summary>The assembly holding this provider's migrations, generated from the same model as the others.</summary>

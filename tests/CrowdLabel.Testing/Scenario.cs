@@ -45,6 +45,22 @@ public static class Scenario
         return new TenantFixture(tenant.Id, tenant.Slug, owner.Id, email, project.Id, key);
     }
 
+    /// <summary>Registers a user and makes them a member of the tenant in <paramref name="role"/>, as an accepted invitation does.</summary>
+    public static async Task<Guid> AddMemberAsync(IServiceProvider services, TenantFixture tenant, string email, TenantRole role)
+    {
+        await using var scope = TenantScope(services, tenant.TenantId);
+        var registered = await scope.ServiceProvider.GetRequiredService<AccountService>().RegisterAsync(new RegisterInput
+        {
+            Email = email, DisplayName = email, Password = Password, ConfirmPassword = Password, Kind = AccountKind.Worker,
+        });
+        Assert.True(registered.Succeeded, string.Join("; ", registered.Errors.SelectMany(e => e.Value)));
+        var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+        var userId = registered.Value!.User.Id;
+        db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), TenantId = tenant.TenantId, UserId = userId, Role = role, CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return userId;
+    }
+
     /// <summary>A scope whose current tenant is set, as tenant resolution sets it for a request.</summary>
     public static AsyncServiceScope TenantScope(IServiceProvider services, Guid tenantId)
     {

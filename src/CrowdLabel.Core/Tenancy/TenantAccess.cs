@@ -4,7 +4,14 @@ using Microsoft.EntityFrameworkCore;
 namespace CrowdLabel.Core.Tenancy;
 
 /// <summary>A signed-in user's standing in one tenant.</summary>
-public sealed record TenantMember(Tenant Tenant, TenantRole Role);
+public sealed record TenantMember(Tenant Tenant, TenantRole Role)
+{
+    /// <summary>
+    /// Owners and requesters run the tenant: projects, batches, approvals, money, members, API keys. Reviewers see
+    /// projects and batches (they judge answers against them) and settle items in the review queue, nothing more.
+    /// </summary>
+    public bool MayManage => Role is TenantRole.Owner or TenantRole.Requester;
+}
 
 /// <summary>Answers "may this user act in this tenant?" before any tenant is current.</summary>
 public sealed class TenantAccess(ICrowdLabelDb db)

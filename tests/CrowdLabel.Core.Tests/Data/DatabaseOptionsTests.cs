@@ -62,4 +62,18 @@ public sealed class DatabaseOptionsTests
 
         Assert.Contains("\"sometimes\"", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Postgres", "Host=db;Maximum Pol Size=8")]
+    [InlineData("Postgres", "Host=db;Pasword=secret")]
+    [InlineData("Sqlite", "Data Source=x.db;Cache Size=9")]
+    [InlineData("SqlServer", "Server=db;Databse=crowd")]
+    public void ConnectionString_WithAKeywordItsProviderDoesNotKnow_IsRefusedAtStart_WithoutItsValues(string provider, string connectionString)
+    {
+        var error = Assert.Throws<DatabaseConfigurationException>(() => DatabaseOptions.FromConfiguration(
+            Config(("Database:Provider", provider), ("ConnectionStrings:CrowdLabel", connectionString)), Path.GetTempPath()));
+
+        Assert.Contains($"ConnectionStrings:CrowdLabel is not a connection string {provider} accepts", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
 }

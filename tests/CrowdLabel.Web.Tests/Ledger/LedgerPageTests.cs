@@ -104,16 +104,7 @@ public sealed class LedgerPageTests
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
         var a = await Scenario.CreateTenantAsync(site.Services, "tenant-a");
-        await using (var scope = Scenario.TenantScope(site.Services, a.TenantId))
-        {
-            var reviewer = await RegisterAsync(scope.ServiceProvider, "rev@crowd.test", "Rev");
-            var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
-            db.Memberships.Add(new Membership
-            {
-                Id = Guid.CreateVersion7(), TenantId = a.TenantId, UserId = reviewer.Id, Role = TenantRole.Reviewer, CreatedAt = DateTime.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        }
+        await Scenario.AddMemberAsync(site.Services, a, "rev@crowd.test", TenantRole.Reviewer);
 
         var client = site.Browser();
         await client.SignInAsync("rev@crowd.test", Scenario.Password);

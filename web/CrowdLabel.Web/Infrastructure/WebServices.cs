@@ -95,6 +95,7 @@ public static class WebServices
             options.Conventions.AddFolderRouteModelConvention("/Requester", TenantRoutes.Prefix("Requester", "t/{slug}"));
             options.Conventions.AddFolderRouteModelConvention("/Review", TenantRoutes.Prefix("Review", "t/{slug}/review"));
             options.Conventions.AuthorizeFolder("/Requester");
+            options.Conventions.AddFolderApplicationModelConvention("/Requester", model => model.Filters.Add(new TenantManagerFilter()));
             options.Conventions.AuthorizeFolder("/Review");
             options.Conventions.AuthorizeFolder("/Invitations");
             options.Conventions.AuthorizeFolder("/Work", Policies.Worker);

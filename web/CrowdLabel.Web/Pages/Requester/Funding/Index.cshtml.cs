@@ -9,7 +9,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CrowdLabel.Web.Pages.Requester.Funding;
 
-/// <summary>Top up the organization's balance through Stripe Checkout; the webhook credits it once Stripe says it is paid.</summary>
+/// <summary>
+/// Top up the organization's balance through Stripe Checkout; the webhook credits it once Stripe says it is paid. Money
+/// is for the people who spend it, as on the ledger page.
+/// </summary>
+[ManagersOnly]
 public sealed class IndexModel(FundingService funding, LedgerService ledger, StripeGateway stripe) : PageModel
 {
     /// <summary>The amount as typed; it stays text until it is read exactly in the organization's currency.</summary>
@@ -26,24 +30,15 @@ public sealed class IndexModel(FundingService funding, LedgerService ledger, Str
 
     public IReadOnlyList<FundingRow> Fundings { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(bool cancelled, CancellationToken cancellationToken)
+    public async Task OnGetAsync(bool cancelled, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken))
-        {
-            return Forbid();
-        }
-
+        await LoadAsync(cancellationToken);
         Cancelled = cancelled;
-        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken))
-        {
-            return Forbid();
-        }
-
+        await LoadAsync(cancellationToken);
         ModelState.Clear();
         if (!MoneyText.TryParse(Amount, Member.Tenant.Currency, out var amountMinor, out var error))
         {
@@ -65,17 +60,10 @@ public sealed class IndexModel(FundingService funding, LedgerService ledger, Str
         return Redirect(result.Value!);
     }
 
-    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Member = HttpContext.TenantMember();
-        // Money is for the people who spend it, as on the ledger page.
-        if (Member.Role is not (TenantRole.Owner or TenantRole.Requester))
-        {
-            return false;
-        }
-
         Balance = await ledger.GetTenantBalanceAsync(Member.Tenant.Id, cancellationToken);
         Fundings = await funding.ListFundingsAsync(Member.Tenant.Id, 50, cancellationToken);
-        return true;
     }
 }

@@ -2,11 +2,12 @@ using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Web.Infrastructure;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CrowdLabel.Web.Pages.Requester.Ledger;
 
+/// <summary>Money is for the people who spend it: reviewers work the dispute queue and do not see the ledger.</summary>
+[ManagersOnly]
 public sealed class IndexModel(LedgerService ledger) : PageModel
 {
     /// <summary>How many of the newest entries the page lists.</summary>
@@ -32,19 +33,12 @@ public sealed class IndexModel(LedgerService ledger) : PageModel
 
     public static string KindName(string kind) => KindNames.GetValueOrDefault(kind, kind);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Member = HttpContext.TenantMember();
-        // Money is for the people who spend it: reviewers work the dispute queue and do not see the ledger.
-        if (Member.Role is not (TenantRole.Owner or TenantRole.Requester))
-        {
-            return Forbid();
-        }
-
         var tenantId = Member.Tenant.Id;
         Balance = await ledger.GetTenantBalanceAsync(tenantId, cancellationToken);
         Escrow = await ledger.GetTenantEscrowAsync(tenantId, cancellationToken);
         Entries = await ledger.ListTenantEntriesAsync(tenantId, Shown, cancellationToken);
-        return Page();
     }
 }

@@ -23,18 +23,13 @@ public sealed class IndexModel(ICrowdLabelDb db, InvitationService invitations) 
     public string? InvitationLink { get; private set; }
 
     /// <summary>Owners and requesters invite; reviewers only look.</summary>
-    public bool CanInvite => Member.Role is TenantRole.Owner or TenantRole.Requester;
+    public bool CanInvite => Member.MayManage;
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        if (!CanInvite)
-        {
-            return Forbid();
-        }
-
         ModelState.Clear();
         var userId = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
         var result = await invitations.InviteAsync(Input, userId, cancellationToken);

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Web.Pages.Requester.Projects;
 
+[ManagersOnly]
 public sealed class EditModel(ICrowdLabelDb db, ProjectService projects) : PageModel
 {
     [BindProperty]

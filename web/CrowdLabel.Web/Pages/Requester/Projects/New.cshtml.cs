@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CrowdLabel.Web.Pages.Requester.Projects;
 
+[ManagersOnly]
 public sealed class NewModel(ProjectService projects) : PageModel
 {
     [BindProperty]

@@ -20,17 +20,12 @@ public sealed class ApiKeysModel(ApiKeyService apiKeys) : PageModel
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
     /// <summary>Owners and requesters manage keys; reviewers see them.</summary>
-    public bool CanManage => HttpContext.TenantMember().Role is TenantRole.Owner or TenantRole.Requester;
+    public bool CanManage => HttpContext.TenantMember().MayManage;
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Keys = await apiKeys.ListAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!CanManage)
-        {
-            return Forbid();
-        }
-
         var result = await apiKeys.CreateAsync(Input, Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!), cancellationToken);
         if (result.Succeeded)
         {
@@ -48,11 +43,6 @@ public sealed class ApiKeysModel(ApiKeyService apiKeys) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken cancellationToken)
     {
-        if (!CanManage)
-        {
-            return Forbid();
-        }
-
         var result = await apiKeys.RevokeAsync(keyId, cancellationToken);
         return result.IsNotFound ? NotFound() : RedirectToPage();
     }
