@@ -17,10 +17,11 @@ namespace CrowdLabel.Benchmarks;
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
 /// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE] [--timeline]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
-/// per cycle (run it with one worker for a clean count).
+/// per cycle (run it with one worker for a clean count). --timeline prints the measured window by quarter second (cycles
+/// ended, mean and slowest cycle), to tell a stall from spread.
 /// </summary>
 internal static partial class WorkBenchmark
 {
@@ -109,18 +110,36 @@ internal static partial class WorkBenchmark
         using var http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         var state = new LoadState(Stopwatch.GetTimestamp(), settings);
         var capacity = (int)Math.Ceiling(settings.Measured.TotalSeconds * MaxCyclesPerWorkerSecond);
-        var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new double[capacity]))).ToArray();
+        var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new Timing[capacity]))).ToArray();
         var siteCpu = MeasureWindowAsync(state, () => site.ProcessorTime);
         var ownCpu = MeasureWindowAsync(state, () => Environment.CpuUsage.TotalTime);
         var latencies = await Task.WhenAll(loops);
 
-        var all = latencies.SelectMany(l => l).ToArray();
-        Array.Sort(all);
+        var timings = latencies.SelectMany(l => l).ToArray();
+        if (settings.Timeline)
+        {
+            // Where the slow cycles are: spread over the window (each request's own share of the CPU) or bunched (a stall).
+            Console.Error.WriteLine("measured window by quarter second: cycles ended, mean and slowest cycle ms");
+            foreach (var slot in timings.GroupBy(t => (int)(t.EndedAt / 250)).OrderBy(g => g.Key))
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{slot.Key * 0.25,6:F2} s {slot.Count(),5} {slot.Average(t => t.Cycle),6:F0} {slot.Max(t => t.Cycle),6:F0}"));
+            }
+        }
+
         var seconds = settings.Measured.TotalSeconds;
         return new LoadResult(
-            tokens.Length, all.Length, all.Length / seconds, [.. Percentiles.Select(p => Percentile(all, p))],
+            tokens.Length, timings.Length, timings.Length / seconds, Percentiles99(timings, t => t.Cycle),
+            Percentiles99(timings, t => t.Claim), Percentiles99(timings, t => t.Answer),
             state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
-            SiteCpuPerCycle: await siteCpu / Math.Max(1, all.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, all.Length));
+            SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length));
+
+        double[] Percentiles99(Timing[] all, Func<Timing, double> of)
+        {
+            var sorted = all.Select(of).ToArray();
+            Array.Sort(sorted);
+            return [.. Percentiles.Select(p => Percentile(sorted, p))];
+        }
     }
 
     /// <summary>How much CPU a process used in the measured window (sampled at its two edges).</summary>
@@ -136,9 +155,10 @@ internal static partial class WorkBenchmark
 
     /// <summary>
     /// One worker: claim, answer with the task's first label, again, until the run ends. A cycle is recorded when it ends
-    /// inside the measured window (so cycles under way at either edge balance out); its latency is claim plus answer.
+    /// inside the measured window (so cycles under way at either edge balance out); its latency is claim plus answer,
+    /// and each request's own latency is kept beside it.
     /// </summary>
-    private static async Task<ArraySegment<double>> WorkerLoopAsync(HttpClient http, Guid batchId, string token, LoadState state, double[] latencies)
+    private static async Task<ArraySegment<Timing>> WorkerLoopAsync(HttpClient http, Guid batchId, string token, LoadState state, Timing[] latencies)
     {
         var recorded = 0;
         var authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -146,6 +166,7 @@ internal static partial class WorkBenchmark
         while (Stopwatch.GetTimestamp() < state.End)
         {
             var started = Stopwatch.GetTimestamp();
+            var claimed = started;
             try
             {
                 using var claim = await SendAsync(http, claimPath, authorization, body: null);
@@ -162,6 +183,7 @@ internal static partial class WorkBenchmark
                 }
 
                 var (assignmentId, label) = ReadTask(await claim.Content.ReadAsStreamAsync());
+                claimed = Stopwatch.GetTimestamp();
                 using var answer = await SendAsync(http, $"/api/v1/work/assignments/{assignmentId}/answer", authorization, JsonSerializer.Serialize(new { label }));
                 if (!answer.IsSuccessStatusCode)
                 {
@@ -179,11 +201,13 @@ internal static partial class WorkBenchmark
             Interlocked.Increment(ref state.AllCycles);
             if (ended >= state.MeasureStart && ended < state.End && recorded < latencies.Length)
             {
-                latencies[recorded++] = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
+                latencies[recorded++] = new Timing(Milliseconds(started, ended), Milliseconds(started, claimed), Milliseconds(claimed, ended), Milliseconds(state.MeasureStart, ended));
             }
         }
 
-        return new ArraySegment<double>(latencies, 0, recorded);
+        return new ArraySegment<Timing>(latencies, 0, recorded);
+
+        static double Milliseconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, AuthenticationHeaderValue authorization, string? body)
@@ -217,12 +241,12 @@ internal static partial class WorkBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, a batch of {settings.Items} items at redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
-        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps | cycles/s as % of pgbench tps |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps | cycles/s as % of pgbench tps |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {string.Join(" / ", r.ClaimLatency.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} | {string.Join(" / ", r.AnswerLatency.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
         }
 
         foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
@@ -251,7 +275,7 @@ internal static partial class WorkBenchmark
     [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
 
-    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog)
+    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, bool Timeline)
     {
         public static Settings Parse(string[] args)
         {
@@ -261,13 +285,16 @@ internal static partial class WorkBenchmark
             int Count(string name, int fallback) => Value(name) is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : fallback;
             return new Settings(
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
-                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"));
+                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"), args.Contains("--timeline"));
         }
     }
 
     private sealed record LoadResult(
-        int Workers, int Cycles, double CyclesPerSecond, double[] Latency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps,
+        int Workers, int Cycles, double CyclesPerSecond, double[] Latency, double[] ClaimLatency, double[] AnswerLatency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps,
         TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle);
+
+    /// <summary>One measured cycle's latency, and its two requests' (milliseconds).</summary>
+    private readonly record struct Timing(double Cycle, double Claim, double Answer, double EndedAt);
 
     /// <summary>What the worker loops share: the clock's marks and the counters.</summary>
     private sealed class LoadState(long start, Settings settings)

@@ -81,8 +81,21 @@ public sealed class ConsensusService(
             .OrderBy(l => l.Ordinal).Select(l => l.Name).ToListAsync(cancellationToken);
 
         // Items first, answers second: an answer that lands in between is in the answers but not yet in the item's
-        // counts, never the other way round, so no item is decided on answers the engine did not see.
-        var items = await db.Items.Where(i => i.BatchId == batchId).ToListAsync(cancellationToken);
+        // counts, never the other way round, so no item is decided on answers the engine did not see. Only answered
+        // items, and not their data: the run changes nothing else and learns nothing from the rest (an item's first
+        // answer landing in between is seen by the next run). Attached as read, so saving writes only what Apply
+        // changes, never the counts that claims and answers move meanwhile.
+        var items = await db.Items.AsNoTracking()
+            .Where(i => i.BatchId == batchId && i.AnswerCount > 0)
+            .Select(i => new Item
+            {
+                Id = i.Id, TenantId = i.TenantId, BatchId = i.BatchId, RowNumber = i.RowNumber, ExternalId = i.ExternalId, GoldLabel = i.GoldLabel,
+                Status = i.Status, RedundancyTarget = i.RedundancyTarget, Claimed = i.Claimed, AnswerCount = i.AnswerCount,
+                ConsensusLabel = i.ConsensusLabel, Confidence = i.Confidence, Posterior = i.Posterior, QaSample = i.QaSample,
+                ReviewRequestedAt = i.ReviewRequestedAt,
+            })
+            .ToListAsync(cancellationToken);
+        db.Items.AttachRange(items);
         var answers = await db.Assignments.AsNoTracking()
             .Where(a => a.BatchId == batchId && a.Label != null &&
                         (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected))
@@ -138,17 +151,19 @@ public sealed class ConsensusService(
         batch.ConsensusWatermark = newest is null ? batch.ConsensusWatermark : newest < settled ? newest : settled;
         batch.ConsensusRequested = false;
         batch.ConsensusRunAt = now;
-        if (batch.QaSampledAt is null && items.All(i => i.GoldLabel is not null || i.Status != ItemStatus.Open))
+        await db.SaveChangesAsync(cancellationToken);
+        // Asked of the saved state, which holds every item (the run loaded only the answered ones).
+        if (batch.QaSampledAt is null && items.All(i => i.GoldLabel is not null || i.Status != ItemStatus.Open) &&
+            !await db.Items.AnyAsync(i => i.BatchId == batchId && i.GoldLabel == null && i.Status == ItemStatus.Open, cancellationToken))
         {
+            // Every Done item has answers, so all of them are loaded.
             DrawQaSample(batch, items, now);
             // No real item needs answers any more, so gold has nothing left to score against: it stops being handed out.
-            foreach (var gold in items.Where(i => i.GoldLabel is not null && i.Status == ItemStatus.Open))
-            {
-                gold.Status = ItemStatus.Done;
-            }
+            await db.Items.Where(i => i.BatchId == batchId && i.GoldLabel != null && i.Status == ItemStatus.Open)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Done), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         var completed = await CompleteIfSettledAsync(batch.Id, cancellationToken);
         return Result<ConsensusRun>.Success(new ConsensusRun(builder.Count, excluded, run.Done, run.Extended, run.Disputed, run.Reopened, completed));
     }

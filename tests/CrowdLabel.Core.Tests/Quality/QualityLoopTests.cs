@@ -121,6 +121,29 @@ public sealed class QualityLoopTests
         Assert.True(DawidSkeneConfidence(assignments, split.Id) > 0.95, "Dawid-Skene alone would have called it Done");
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task QaSample_WaitsForItemsNobodyAnsweredYet_ThenEveryGoldItemIsRetired_AnsweredOrNot(DatabaseProvider provider)
+    {
+        // Gold is never served (ratio 0): the gold items end the batch unanswered, which a consensus run does not load.
+        await using var world = await WorkWorld.StartAsync(provider, items: 4, redundancy: 1, goldItems: 2, workers: 2,
+            configure: p => (p.GoldRatio, p.ConfidenceTarget) = (0, 0.01));
+        await world.WorkUntilDoneAsync(world.Workers[0], row => row <= 2 ? Truth(row) : null);
+
+        await world.RunConsensusAsync();
+        var halfway = await world.SnapshotAsync();
+        var halfwayBatch = await world.BatchAsync();
+        await world.WorkUntilDoneAsync(world.Workers[1], Truth);
+        await world.RunConsensusAsync();
+        var (items, _) = await world.SnapshotAsync();
+
+        Assert.Equal([ItemStatus.Done, ItemStatus.Done, ItemStatus.Open, ItemStatus.Open], halfway.Items.Where(i => i.GoldLabel == null).OrderBy(i => i.RowNumber).Select(i => i.Status));
+        Assert.Null(halfwayBatch.QaSampledAt);
+        Assert.All(halfway.Items.Where(i => i.GoldLabel != null), i => Assert.Equal(ItemStatus.Open, i.Status));
+        Assert.All(items, i => Assert.Equal(ItemStatus.Done, i.Status));
+        Assert.NotNull((await world.BatchAsync()).QaSampledAt);
+        Assert.Equal(["no", "yes"], items.Where(i => i.QaSample).Select(i => i.ConsensusLabel!).Order(StringComparer.Ordinal));
+    }
+
     private static double DawidSkeneConfidence(List<Assignment> assignments, Guid itemId)
     {
         var builder = new AnswerSetBuilder(["yes", "no"]);
