@@ -60,6 +60,7 @@ public static class LedgerKinds
     public const string Refund = "refund";
     public const string Payout = "payout";
     public const string PayoutReversal = "payout-reversal";
+    public const string PayoutFailure = "payout-failure";
 }
 
 /// <summary>Account codes of the double-entry ledger (DESIGN.md, "Money").</summary>

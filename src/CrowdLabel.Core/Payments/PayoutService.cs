@@ -1,3 +1,4 @@
+using System.Net;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Work;
@@ -8,8 +9,8 @@ using Payout = CrowdLabel.Core.Domain.Payout;
 
 namespace CrowdLabel.Core.Payments;
 
-/// <summary>What one payout run did.</summary>
-public sealed record PayoutRunReport(int Created, int Sent, int StillPending);
+/// <summary>What one payout run did: payouts created, sent, left pending for the next run, and failed (refused by Stripe).</summary>
+public sealed record PayoutRunReport(int Created, int Sent, int StillPending, int Failed = 0);
 
 /// <summary>One payout, for listings.</summary>
 public sealed record PayoutRow(Guid Id, Guid WorkerId, string WorkerName, Money Amount, PayoutStatus Status, string? StripeTransferId, string? LastError,
@@ -29,7 +30,9 @@ public sealed class PayoutCrashPoints
 /// pending Payout row and its ledger movement (earnings to paid) commit together. Step two, per pending payout: one
 /// Stripe Transfer whose idempotency key and transfer group are derived from the payout's id, then the payout is marked
 /// sent. A run that dies between the two, or a failed call, leaves the payout pending; the next run sends it again
-/// with the same key (and first looks the transfer up by its group, since Stripe forgets keys after 24 hours).
+/// with the same key (and first looks the transfer up by its group, since Stripe forgets keys after 24 hours). A
+/// transfer Stripe refuses for good (the destination cannot take it) fails the payout instead: its amount goes back to
+/// the worker's earnings and payouts to that account stop until Stripe reports it ready again (account.updated).
 /// </summary>
 public sealed class PayoutService(
     ICrowdLabelDb db, LedgerService ledger, StripeGateway stripe, IOptions<StripeOptions> options, PayoutCrashPoints crashPoints, TimeProvider clock)
@@ -55,13 +58,14 @@ public sealed class PayoutService(
 
         var pending = await db.Payouts.AsNoTracking().Where(p => p.Status == PayoutStatus.Pending)
             .OrderBy(p => p.CreatedAt).Select(p => p.Id).ToListAsync(cancellationToken);
-        var sent = 0;
+        var outcomes = new List<PayoutStatus>(pending.Count);
         foreach (var payoutId in pending)
         {
-            sent += await SendAsync(payoutId, cancellationToken) ? 1 : 0;
+            outcomes.Add(await SendAsync(payoutId, cancellationToken));
         }
 
-        return new PayoutRunReport(created, sent, pending.Count - sent);
+        return new PayoutRunReport(created, outcomes.Count(o => o == PayoutStatus.Sent), outcomes.Count(o => o == PayoutStatus.Pending),
+            outcomes.Count(o => o == PayoutStatus.Failed));
     }
 
     /// <summary>The newest payouts, of one worker or of all.</summary>
@@ -122,13 +126,16 @@ public sealed class PayoutService(
         return created;
     }
 
-    /// <summary>Sends one pending payout as a Stripe Transfer; true when it is now marked sent.</summary>
-    private async Task<bool> SendAsync(Guid payoutId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one pending payout as a Stripe Transfer; returns Sent when this call marked it sent, Failed when Stripe
+    /// refused it for good, and Pending otherwise (not sent this time, or already settled by another run).
+    /// </summary>
+    private async Task<PayoutStatus> SendAsync(Guid payoutId, CancellationToken cancellationToken)
     {
         var payout = await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, cancellationToken);
         if (payout.Status != PayoutStatus.Pending)
         {
-            return false;
+            return PayoutStatus.Pending;
         }
 
         var key = Payout.StripeKey(payout.Id);
@@ -165,13 +172,59 @@ public sealed class PayoutService(
                 .SetProperty(p => p.StripeTransferId, transfer.Id)
                 .SetProperty(p => p.SentAt, clock.GetUtcNow().UtcDateTime)
                 .SetProperty(p => p.LastError, (string?)null), cancellationToken);
-            return marked == 1;
+            return marked == 1 ? PayoutStatus.Sent : PayoutStatus.Pending;
+        }
+        catch (StripeException e) when (RefusedForGood(e))
+        {
+            return await FailAsync(payout, e.StripeError?.Message ?? e.Message, cancellationToken) ? PayoutStatus.Failed : PayoutStatus.Pending;
         }
         catch (Exception e) when (e is StripeException or HttpRequestException)
         {
             var reason = StripeWebhookService.Truncate($"Stripe did not confirm the transfer ({e.Message}); retried by the next run with the same key.");
             await db.Payouts.Where(p => p.Id == payoutId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LastError, reason), cancellationToken);
-            return false;
+            return PayoutStatus.Pending;
         }
+    }
+
+    /// <summary>
+    /// Stripe looked at the transfer and refused it (a request error about it, such as a destination that cannot
+    /// receive transfers), so sending it again cannot succeed. Not so: a short platform balance (the operator tops it
+    /// up), an idempotency conflict, a bad API key, rate limits, Stripe's own errors and the network, which all stay
+    /// pending and are retried.
+    /// </summary>
+    public static bool RefusedForGood(StripeException e) =>
+        e.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.PaymentRequired or HttpStatusCode.Forbidden or HttpStatusCode.NotFound &&
+        e.StripeError?.Type is "invalid_request_error" or "card_error" &&
+        e.StripeError.Code is not ("balance_insufficient" or "insufficient_funds");
+
+    /// <summary>
+    /// Fails a pending payout Stripe refused, in one transaction: the payout is marked failed with Stripe's reason (the
+    /// worker and the admin see it), its amount moves from paid back to the worker's earnings, and the account stops
+    /// taking payouts until an account.updated event says it can (else every run would make and fail a new payout).
+    /// </summary>
+    private async Task<bool> FailAsync(Payout payout, string stripeMessage, CancellationToken cancellationToken)
+    {
+        // Stripe stamps events to the second: an account.updated event of the same second as the refusal is taken in.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var asOf = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var reason = StripeWebhookService.Truncate(
+            $"Stripe refused the transfer: {stripeMessage} The amount is back in your earnings; payouts resume once Stripe reports your account ready.");
+        await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
+        var failed = await db.Payouts.Where(p => p.Id == payout.Id && p.Status == PayoutStatus.Pending).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PayoutStatus.Failed)
+            .SetProperty(p => p.LastError, reason), cancellationToken);
+        if (failed == 1)
+        {
+            ledger.Post(
+                new Movement(LedgerKinds.PayoutFailure, $"Stripe refused payout {payout.Id} to {payout.StripeAccountId}", payout.Currency, null, null, null,
+                    $"payout-failure:{payout.Id}"),
+                (LedgerAccounts.WorkerPaid(payout.WorkerId), -payout.AmountMinor), (LedgerAccounts.WorkerEarnings(payout.WorkerId), payout.AmountMinor));
+            await db.WorkerStripeAccounts.Where(a => a.WorkerId == payout.WorkerId && a.StripeAccountId == payout.StripeAccountId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.PayoutsEnabled, false).SetProperty(a => a.StatusAsOf, asOf), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return failed == 1;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Payments;
 using CrowdLabel.Data;
@@ -114,6 +115,53 @@ public sealed class PayoutTests
         Assert.Single(world.Stripe.Transfers);
         Assert.Equal(600, await world.AccountAsync(LedgerAccounts.WorkerPaid(worker)));
         await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATransferStripeRefusesForGood_FailsThePayout_PutsItBackIntoEarnings_AndPaysAgainOnceTheAccountIsReady(DatabaseProvider provider)
+    {
+        await using var world = await PaymentsWorld.StartAsync(provider);
+        var (worker, account) = await world.EarningWorkerAsync(assignments: 2);
+        // Stripe turns the account's payouts off; the account.updated event has not reached the site yet.
+        world.Stripe.SetPayoutsEnabled(account, false);
+
+        var refused = await world.RunPayoutsAsync();
+        var failed = await world.DbAsync(db => db.Payouts.AsNoTracking().SingleAsync());
+        var paused = await world.RunPayoutsAsync();
+        var page = await (await (await world.SignedInAsync("worker1@crowd.test")).GetAsync("/work/payouts")).Content.ReadAsStringAsync();
+
+        Assert.Equal(new PayoutRunReport(1, 0, 0, 1), refused);
+        Assert.Equal(PayoutStatus.Failed, failed.Status);
+        Assert.StartsWith("Stripe refused the transfer: No such destination or payouts are not enabled", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(new PayoutRunReport(0, 0, 0), paused);
+        Assert.Empty(world.Stripe.Transfers);
+        Assert.Equal((600L, 0L), (await world.AccountAsync(LedgerAccounts.WorkerEarnings(worker)), await world.AccountAsync(LedgerAccounts.WorkerPaid(worker))));
+        Assert.False(await world.DbAsync(db => db.WorkerStripeAccounts.Where(a => a.WorkerId == worker).Select(a => a.PayoutsEnabled).SingleAsync()));
+        Assert.Contains("Stripe refused the transfer", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+
+        await world.DeliverOkAsync(world.Stripe.Event("account.updated", world.Stripe.SetPayoutsEnabled(account, true)));
+        var resumed = await world.RunPayoutsAsync();
+
+        Assert.Equal(new PayoutRunReport(1, 1, 0), resumed);
+        Assert.Equal(600, Assert.Single(world.Stripe.Transfers)["amount"]!.GetValue<long>());
+        Assert.Equal((0L, 600L), (await world.AccountAsync(LedgerAccounts.WorkerEarnings(worker)), await world.AccountAsync(LedgerAccounts.WorkerPaid(worker))));
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    [Fact]
+    public void OnlyARefusalOfTheTransferItself_FailsAPayout()
+    {
+        static Stripe.StripeException Error(HttpStatusCode status, string type, string? code = null) =>
+            new(status, new Stripe.StripeError { Type = type, Code = code }, "refused");
+
+        Assert.True(PayoutService.RefusedForGood(Error(HttpStatusCode.BadRequest, "invalid_request_error")));
+        Assert.True(PayoutService.RefusedForGood(Error(HttpStatusCode.NotFound, "invalid_request_error", "resource_missing")));
+        Assert.False(PayoutService.RefusedForGood(Error(HttpStatusCode.BadRequest, "invalid_request_error", "balance_insufficient")));
+        Assert.False(PayoutService.RefusedForGood(Error(HttpStatusCode.BadRequest, "idempotency_error")));
+        Assert.False(PayoutService.RefusedForGood(Error(HttpStatusCode.Unauthorized, "invalid_request_error")));
+        Assert.False(PayoutService.RefusedForGood(Error(HttpStatusCode.TooManyRequests, "invalid_request_error", "rate_limit")));
+        Assert.False(PayoutService.RefusedForGood(Error(HttpStatusCode.InternalServerError, "api_error")));
     }
 
     [Theory, OnSqlite, OnPostgres]
