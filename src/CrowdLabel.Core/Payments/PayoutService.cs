@@ -204,9 +204,7 @@ public sealed class PayoutService(
     /// </summary>
     private async Task<bool> FailAsync(Payout payout, string stripeMessage, CancellationToken cancellationToken)
     {
-        // Stripe stamps events to the second: an account.updated event of the same second as the refusal is taken in.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var asOf = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var asOf = StripeGateway.AsOfEventSecond(clock.GetUtcNow().UtcDateTime);
         var reason = StripeWebhookService.Truncate(
             $"Stripe refused the transfer: {stripeMessage} The amount is back in your earnings; payouts resume once Stripe reports your account ready.");
         await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);

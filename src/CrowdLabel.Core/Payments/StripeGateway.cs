@@ -14,6 +14,13 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
     public const string NotConfiguredMessage =
         "Payments are not configured on this site: set Stripe:SecretKey (see docs/payments.md). An admin can still credit balances by hand.";
 
+    /// <summary>
+    /// The time to keep as "Stripe's state as of" for what the site learnt itself (an account read back, a transfer
+    /// refused): the start of its second, since Stripe stamps events to the second, so an account.updated event of that
+    /// same second, which may be newer, is still taken in.
+    /// </summary>
+    public static DateTime AsOfEventSecond(DateTime utc) => utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond));
+
     public StripeClient Client => IsConfigured ? _client.Value : throw new InvalidOperationException(NotConfiguredMessage);
 
     private static StripeClient Create(StripeOptions options)

@@ -85,7 +85,7 @@ public sealed class WorkerPaymentsService(ICrowdLabelDb db, StripeGateway stripe
         }
 
         var account = await new AccountService(stripe.Client).GetAsync(row.StripeAccountId, cancellationToken: cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = StripeGateway.AsOfEventSecond(clock.GetUtcNow().UtcDateTime);
         row.PayoutsEnabled = account.PayoutsEnabled;
         row.StatusAsOf = row.StatusAsOf is { } asOf && asOf > now ? asOf : now;
         await db.SaveChangesAsync(cancellationToken);

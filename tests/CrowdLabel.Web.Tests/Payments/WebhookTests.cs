@@ -108,6 +108,31 @@ public sealed class WebhookTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task AccountReadBack_ThenAnAccountUpdatedOfTheSameSecond_IsTakenIn(DatabaseProvider provider)
+    {
+        await using var world = await PaymentsWorld.StartAsync(provider);
+        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
+        var account = await world.OnboardAsync(worker);
+        world.Stripe.SetPayoutsEnabled(account, true);
+        // Just after a second begins, so the read back and the event below fall in the same second.
+        await Task.Delay(1010 - DateTime.UtcNow.Millisecond);
+
+        await world.WithAsync(async sp =>
+        {
+            await sp.GetRequiredService<WorkerPaymentsService>().RefreshAccountAsync(worker);
+            return true;
+        });
+        var readBack = await world.DbAsync(db => db.WorkerStripeAccounts.Select(a => a.PayoutsEnabled).SingleAsync());
+        // Stripe turns payouts off in that same second; its event is stamped to the second.
+        var disabled = world.Stripe.Event("account.updated", world.Stripe.SetPayoutsEnabled(account, false));
+        await world.DeliverOkAsync(disabled);
+
+        Assert.True(readBack);
+        Assert.Equal(StripeEventStatus.Processed, (await world.EventAsync(disabled)).Status);
+        Assert.False(await world.DbAsync(db => db.WorkerStripeAccounts.Select(a => a.PayoutsEnabled).SingleAsync()));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task AccountUpdated_BeforeTheAccountIsRecorded_WaitsAndIsAppliedByTheRetry(DatabaseProvider provider)
     {
         await using var world = await PaymentsWorld.StartAsync(provider);
