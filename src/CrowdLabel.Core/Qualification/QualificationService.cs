@@ -170,9 +170,13 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
     }
 
     private Task<List<Item>> TestItemsAsync(Project project, CancellationToken cancellationToken) =>
+        TestItems(db, project.Id, project.QualificationItemCount).ToListAsync(cancellationToken);
+
+    /// <summary>A project's test items: its first <paramref name="count"/> gold items of published batches, in batch and row order.</summary>
+    public static IQueryable<Item> TestItems(ICrowdLabelDb db, Guid projectId, int count) =>
         (from item in db.Items.AsNoTracking()
          join batch in db.Batches on item.BatchId equals batch.Id
-         where batch.ProjectId == project.Id && batch.Status != BatchStatus.Draft && batch.Status != BatchStatus.Cancelled && item.GoldLabel != null
+         where batch.ProjectId == projectId && batch.Status != BatchStatus.Draft && batch.Status != BatchStatus.Cancelled && item.GoldLabel != null
          orderby batch.CreatedAt, item.RowNumber
-         select item).Take(project.QualificationItemCount).ToListAsync(cancellationToken);
+         select item).Take(count);
 }

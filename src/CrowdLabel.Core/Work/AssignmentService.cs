@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Qualification;
 using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -324,7 +325,7 @@ public sealed class AssignmentService(
         for (var round = 0; round < MaxRounds; round++)
         {
             // Read without locks: the list can be stale by the time a slot is taken, which the conditional UPDATE settles.
-            var candidates = await Candidates(batch.Id, workerId, gold).Take(CandidatesPerRound).Select(i => i.Id).ToListAsync(cancellationToken);
+            var candidates = await Candidates(batch.Id, project, workerId, gold).Take(CandidatesPerRound).Select(i => i.Id).ToListAsync(cancellationToken);
             if (candidates.Count == 0)
             {
                 return null;
@@ -412,14 +413,19 @@ public sealed class AssignmentService(
         return freed;
     }
 
-    /// <summary>Open items of the batch this worker never had, of one kind, in the order they should be offered.</summary>
-    private IQueryable<Item> Candidates(Guid batchId, Guid workerId, bool gold)
+    /// <summary>
+    /// Open items of the batch this worker never had, of one kind, in the order they should be offered. Gold excludes
+    /// the project's qualification test items: every worker on such a project has answered them in the test, so as
+    /// gold tasks they would score memory, not work.
+    /// </summary>
+    private IQueryable<Item> Candidates(Guid batchId, Project project, Guid workerId, bool gold)
     {
         var open = db.Items.AsNoTracking().Where(i => i.BatchId == batchId && i.Status == ItemStatus.Open &&
                                                       !db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId));
-        var ofKind = gold
-            ? open.Where(i => i.GoldLabel != null)
-            : open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget);
+        var ofKind = !gold ? open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget)
+            : project.QualificationItemCount <= 0 ? open.Where(i => i.GoldLabel != null)
+            : open.Where(i => i.GoldLabel != null &&
+                              !QualificationService.TestItems(db, project.Id, project.QualificationItemCount).Select(t => t.Id).Contains(i.Id));
         // Fewest answers first, then least certain, in the order of the claim index: an item with no consensus yet counts
         // as least certain, as SQLite and SQL Server sort nulls first (PostgreSQL claims real items in its own statement).
         return ofKind.OrderBy(i => i.AnswerCount).ThenBy(i => i.Confidence).ThenBy(i => i.RowNumber);

@@ -76,6 +76,31 @@ public sealed class QualificationTests
         Assert.Contains("already passed", Assert.Single((await GetTestAsync(services, tenant, workerId)).Errors[""]), StringComparison.Ordinal);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AfterTheTest_ItsItemsAreNeverServedAsGoldTasks_TheOtherGoldIs(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = await AppServices.CreateAsync(database, new FakeTimeProvider(Start));
+        var (tenant, workerId) = await ArrangeAsync(services);
+        // Gold is always due: every task the worker may have as gold comes as gold first.
+        await WorkScenario.UpdateProjectAsync(services, tenant, p => p.GoldRatio = 1);
+        Assert.True((await SubmitAsync(services, tenant, workerId, "yes", "no", "yes", "no")).Value!.Passed);
+        Guid batchId;
+        await using (var scope = Scenario.TenantScope(services, tenant.TenantId))
+        {
+            batchId = await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().Batches.Select(b => b.Id).SingleAsync();
+        }
+
+        var served = new List<string>();
+        while ((await WorkScenario.ClaimAsync(services, batchId, workerId)).Value?.Task is { } task)
+        {
+            served.Add(task.Item["text"]);
+            Assert.True((await WorkScenario.AnswerAsync(services, task.AssignmentId, workerId, "yes")).Succeeded);
+        }
+
+        Assert.Equal(["q5", "plain"], served);
+    }
+
     [Fact]
     public async Task Worker_WhoFails_RetriesOnlyAfterTheWait()
     {
