@@ -76,4 +76,14 @@ public sealed class DatabaseOptionsTests
         Assert.Contains($"ConnectionStrings:CrowdLabel is not a connection string {provider} accepts", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ConnectionString_WithTheKeywordsTheDocsName_IsAccepted()
+    {
+        // docs/scaling.md: behind PgBouncer, pool size, no reset, the generic-plan option.
+        var options = DatabaseOptions.FromConfiguration(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:CrowdLabel",
+            "Host=db;Username=crowd;Password=x;Max Auto Prepare=0;Maximum Pool Size=8;No Reset On Close=true;Options=-c plan_cache_mode=auto")), Path.GetTempPath());
+
+        Assert.Equal(DatabaseProvider.Postgres, options.Provider);
+    }
 }
