@@ -42,6 +42,9 @@ internal sealed class ResolveInputValidator : AbstractValidator<ResolveInput>
     }
 }
 
+/// <summary>A problem a worker reported with an item instead of answering it (the workbench's "report a problem").</summary>
+public sealed record ProblemReportRow(Guid ItemId, int RowNumber, string? ExternalId, string Problem, DateTime LeasedAt);
+
 /// <summary>Accuracy of the accepted labels measured on the QA sample: reviewed, agreed, and a 95% interval.</summary>
 public sealed record QaAccuracy(int Sampled, int Reviewed, int Agreed, double? Mean, double? Lower, double? Upper);
 
@@ -172,6 +175,20 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result<ReviewDecision>.Success(decision);
+    }
+
+    /// <summary>The batch's problem reports, newest task first, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<ProblemReportRow> Newest, int Total)> ProblemReportsAsync(Guid batchId, int take, CancellationToken cancellationToken = default)
+    {
+        var reports = db.Assignments.AsNoTracking().Where(a => a.BatchId == batchId && a.ProblemReport != null);
+        var newest = await (
+                from report in reports
+                join item in db.Items.AsNoTracking() on report.ItemId equals item.Id
+                orderby report.LeasedAt descending, report.Id
+                select new ProblemReportRow(item.Id, item.RowNumber, item.ExternalId, report.ProblemReport!, report.LeasedAt))
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        return (newest, newest.Count < take ? newest.Count : await reports.CountAsync(cancellationToken));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -55,6 +56,27 @@ public sealed class WorkApiTests
         var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
         Assert.Equal((1, 1), (items.Sum(i => i.Claimed), items.Sum(i => i.AnswerCount)));
         Assert.All(assignments, a => Assert.Equal(workerId, a.WorkerId));
+    }
+
+    [Fact]
+    public async Task ProblemReported_ThroughTheApi_IsListedOnTheRequestersBatchPage()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, batchId, _, api) = await ArrangeAsync(site, items: 3);
+        var requester = site.Browser();
+        await requester.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+        var before = await (await requester.GetAsync($"/t/acme/batches/{batchId}")).Content.ReadAsStringAsync();
+
+        var task = await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>();
+        var row = int.Parse(task.GetProperty("item").GetProperty("text").GetString()!["item ".Length..], CultureInfo.InvariantCulture);
+        var reported = await api.PostAsJsonAsync($"/api/v1/work/assignments/{task.GetProperty("assignmentId").GetGuid()}/skip",
+            new { problem = "The <b>image</b> does not load." });
+        var after = await (await requester.GetAsync($"/t/acme/batches/{batchId}")).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        Assert.Contains("id=\"no-problem-reports\"", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"no-problem-reports\"", after, StringComparison.Ordinal);
+        Assert.Contains($"<tr><td>{row}</td><td>{row}</td><td>The &lt;b&gt;image&lt;/b&gt; does not load.</td>", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,6 +38,13 @@ public sealed class DetailsModel(
 
     public int AutoApprovalHours { get; private set; }
 
+    /// <summary>How many problem reports the page lists (the newest).</summary>
+    public const int ProblemReportsShown = 50;
+
+    public IReadOnlyList<ProblemReportRow> ProblemReports { get; private set; } = [];
+
+    public int ProblemReportCount { get; private set; }
+
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
     public string PercentFinished => Batch.ItemCount == 0 ? "0%"
@@ -128,6 +135,7 @@ public sealed class DetailsModel(
         Qa = await reviews.QaAccuracyAsync(batchId, cancellationToken);
         AwaitingApproval = await db.Assignments.CountAsync(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted, cancellationToken);
         AutoApprovalHours = project.AutoApprovalHours;
+        (ProblemReports, ProblemReportCount) = await reviews.ProblemReportsAsync(batchId, ProblemReportsShown, cancellationToken);
         Quote = batch.Status == BatchStatus.Draft ? (await lifecycle.QuotePublishAsync(batchId, cancellationToken)).Value : null;
         return true;
     }
