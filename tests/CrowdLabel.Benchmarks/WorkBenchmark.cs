@@ -129,14 +129,14 @@ internal static partial class WorkBenchmark
 
         var seconds = settings.Measured.TotalSeconds;
         return new LoadResult(
-            tokens.Length, timings.Length, timings.Length / seconds, Percentiles99(timings, t => t.Cycle),
-            Percentiles99(timings, t => t.Claim), Percentiles99(timings, t => t.Answer),
+            tokens.Length, timings.Length, timings.Length / seconds, PercentilesOf(t => t.Cycle),
+            PercentilesOf(t => t.Claim), PercentilesOf(t => t.Answer),
             state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
             SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length));
 
-        double[] Percentiles99(Timing[] all, Func<Timing, double> of)
+        double[] PercentilesOf(Func<Timing, double> of)
         {
-            var sorted = all.Select(of).ToArray();
+            var sorted = timings.Select(of).ToArray();
             Array.Sort(sorted);
             return [.. Percentiles.Select(p => Percentile(sorted, p))];
         }
@@ -246,7 +246,7 @@ internal static partial class WorkBenchmark
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {string.Join(" / ", r.ClaimLatency.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} | {string.Join(" / ", r.AnswerLatency.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
         }
 
         foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
@@ -255,6 +255,8 @@ internal static partial class WorkBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Workers} workers: {r.Errors} errors, first: {r.FirstError}; {r.NothingLeft} workers ran out of tasks{idle}"));
         }
+
+        static string Slashed(double[] latencies) => string.Join(" / ", latencies.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)));
     }
 
     /// <summary>The site's Release build, which run.sh builds (web/CrowdLabel.Web/bin/Release/net10.0/CrowdLabel.Web.dll).</summary>

@@ -422,10 +422,15 @@ public sealed class AssignmentService(
     {
         var open = db.Items.AsNoTracking().Where(i => i.BatchId == batchId && i.Status == ItemStatus.Open &&
                                                       !db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId));
-        var ofKind = !gold ? open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget)
-            : project.QualificationItemCount <= 0 ? open.Where(i => i.GoldLabel != null)
-            : open.Where(i => i.GoldLabel != null &&
-                              !QualificationService.TestItems(db, project.Id, project.QualificationItemCount).Select(t => t.Id).Contains(i.Id));
+        var ofKind = gold
+            ? open.Where(i => i.GoldLabel != null)
+            : open.Where(i => i.GoldLabel == null && i.Claimed < i.RedundancyTarget);
+        if (gold && project.QualificationItemCount > 0)
+        {
+            var testItems = QualificationService.TestItems(db, project.Id, project.QualificationItemCount).Select(t => t.Id);
+            ofKind = ofKind.Where(i => !testItems.Contains(i.Id));
+        }
+
         // Fewest answers first, then least certain, in the order of the claim index: an item with no consensus yet counts
         // as least certain, as SQLite and SQL Server sort nulls first (PostgreSQL claims real items in its own statement).
         return ofKind.OrderBy(i => i.AnswerCount).ThenBy(i => i.Confidence).ThenBy(i => i.RowNumber);
