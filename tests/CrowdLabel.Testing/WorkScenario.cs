@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Batches;
+using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Data;
@@ -45,9 +47,9 @@ public static class WorkScenario
     }
 
     /// <summary>
-    /// Sets the tenant's project up (redundancy, a price of 0.01, then <paramref name="configure"/>), adds a batch of
-    /// <paramref name="items"/> real items followed by <paramref name="goldItems"/> gold items, funds the tenant and
-    /// publishes the batch through <see cref="BatchLifecycleService"/>.
+    /// Sets the tenant's project up (redundancy, a price of 0.01, then <paramref name="configure"/>), uploads a batch of
+    /// <paramref name="items"/> real items followed by <paramref name="goldItems"/> gold items as a CSV file through
+    /// <see cref="ImportService"/>, funds the tenant and publishes the batch through <see cref="BatchLifecycleService"/>.
     /// </summary>
     public static async Task<Guid> CreatePublishedBatchAsync(
         IServiceProvider services, TenantFixture tenant, int items, int redundancy = 3, int goldItems = 0, Action<Project>? configure = null)
@@ -59,24 +61,19 @@ public static class WorkScenario
             var project = await db.Projects.SingleAsync(p => p.Id == tenant.ProjectId);
             (project.BaseRedundancy, project.MaxRedundancy, project.PricePerAssignmentMinor, project.GoldRatio) = (redundancy, redundancy, 1, 0);
             configure?.Invoke(project);
-            var batch = new Batch
-            {
-                Id = Guid.CreateVersion7(), TenantId = tenant.TenantId, ProjectId = project.Id, ProjectVersion = project.Version,
-                Name = $"Batch of {items} + {goldItems} gold", ItemCount = items + goldItems, GoldCount = goldItems, CreatedAt = DateTime.UtcNow,
-            };
-            db.Batches.Add(batch);
+            await db.SaveChangesAsync();
+
+            var csv = new StringBuilder($"{ImportService.IdField},text,{ImportService.GoldField}\n");
             for (var row = 1; row <= items + goldItems; row++)
             {
-                db.Items.Add(new Item
-                {
-                    Id = Guid.CreateVersion7(), TenantId = tenant.TenantId, BatchId = batch.Id, RowNumber = row,
-                    ExternalId = row.ToString(CultureInfo.InvariantCulture), Data = $$"""{"text":"item {{row}}"}""",
-                    GoldLabel = row > items ? GoldLabel : null, RedundancyTarget = project.BaseRedundancy,
-                });
+                csv.Append(CultureInfo.InvariantCulture, $"{row},item {row},{(row > items ? GoldLabel : "")}\n");
             }
 
-            await db.SaveChangesAsync();
-            batchId = batch.Id;
+            using var file = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+            var uploaded = await scope.ServiceProvider.GetRequiredService<ImportService>()
+                .ImportAsync(new ImportRequest(project.Id, $"Batch of {items} + {goldItems} gold", ImportFormat.Csv, file));
+            Assert.True(uploaded.Succeeded, string.Join("; ", uploaded.Errors.SelectMany(e => e.Value)));
+            batchId = uploaded.Value!.Id;
         }
 
         await LedgerScenario.CreditAsync(services, tenant.TenantId, 1_000_000);

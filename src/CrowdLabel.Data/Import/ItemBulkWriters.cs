@@ -26,6 +26,23 @@ public sealed class ItemBulkWriterFactory(DatabaseOptions options) : IItemBulkWr
             _ => new EfItemWriter(context),
         };
     }
+
+    /// <summary>
+    /// PostgreSQL: ANALYZE of the items table. Without it, the items of a large new batch are unknown to the planner
+    /// until autovacuum's next analyze, up to minutes later; meanwhile it estimates a batch's open items at a couple of
+    /// rows and claims sort all of them instead of reading the claim index from its front (measured: 60,000 items, 5 s
+    /// claims). SQLite and SQL Server keep nothing that needs this.
+    /// </summary>
+    public async Task RefreshStatisticsAsync(ICrowdLabelDb db, CancellationToken cancellationToken)
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            var context = (CrowdLabelDbContext)db;
+            // The table's name comes from the model, never from input.
+            var analyze = "ANALYZE \"" + ItemTable.From(context.Model).Name + "\"";
+            await context.Database.ExecuteSqlRawAsync(analyze, cancellationToken);
+        }
+    }
 }
 
 /// <summary>The Items table's real name and column names, read from the EF model so they cannot drift.</summary>

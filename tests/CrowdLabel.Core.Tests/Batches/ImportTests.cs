@@ -133,6 +133,35 @@ public sealed class ImportTests
         Assert.Equal((0, 0), (batches, items.Count));
     }
 
+    [Theory, OnPostgres]
+    public async Task LargeUpload_RefreshesThePlannersStatistics_SmallOneLeavesThemToAutovacuum(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = await AppServices.CreateAsync(database, configure: s => s.Configure<ImportOptions>(o => o.AnalyzeAfterRows = 50));
+        var tenant = await Scenario.CreateTenantAsync(services, "acme");
+        var rows = (int count) => Utf8("text\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"item {i}\n")));
+
+        Assert.True((await ImportAsync(services, tenant, ImportFormat.Csv, rows(49))).Succeeded);
+        Assert.Equal(0, await ManualAnalyzesOfItemsAsync());
+        Assert.True((await ImportAsync(services, tenant, ImportFormat.Csv, rows(50))).Succeeded);
+
+        // analyze_count counts ANALYZE commands only (autovacuum's are autoanalyze_count); reltuples is what the planner reads.
+        Assert.Equal(1, await ManualAnalyzesOfItemsAsync());
+        Assert.Equal(99, await ScalarAsync<float>("""SELECT reltuples FROM pg_class WHERE relname = 'Items'"""));
+
+        Task<long> ManualAnalyzesOfItemsAsync() => ScalarAsync<long>("""SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'Items'""");
+
+        async Task<T> ScalarAsync<T>(string sql)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var connection = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (T)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
     [Fact]
     public async Task InvalidUtf8_IsRejected_AsAnEncodingProblem()
     {

@@ -16,6 +16,12 @@ public sealed class ImportOptions
 
     /// <summary>At most this many row errors are reported; reading stops there.</summary>
     public int MaxErrors { get; set; } = 100;
+
+    /// <summary>
+    /// An upload of at least this many items refreshes the database's statistics of the items after it commits (see
+    /// <see cref="IItemBulkWriterFactory.RefreshStatisticsAsync"/>); smaller ones are left to the database's own schedule.
+    /// </summary>
+    public int AnalyzeAfterRows { get; set; } = 1000;
 }
 
 /// <summary>A request to upload one batch.</summary>
@@ -155,6 +161,11 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
         batch.GoldCount = gold;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (rows >= options.Value.AnalyzeAfterRows)
+        {
+            await writers.RefreshStatisticsAsync(db, cancellationToken);
+        }
+
         return Result<Batch>.Success(batch);
     }
 

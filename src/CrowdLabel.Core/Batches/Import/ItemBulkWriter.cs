@@ -18,4 +18,10 @@ public interface IItemBulkWriter : IAsyncDisposable
 public interface IItemBulkWriterFactory
 {
     Task<IItemBulkWriter> CreateAsync(ICrowdLabelDb db, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a large upload has committed: brings the database's planner statistics of the items up to date, where the
+    /// planner needs them to pick the claim's index (PostgreSQL); elsewhere nothing.
+    /// </summary>
+    Task RefreshStatisticsAsync(ICrowdLabelDb db, CancellationToken cancellationToken);
 }
