@@ -1,6 +1,8 @@
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Data;
+using CrowdLabel.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Core.Tests.Data;
 
@@ -28,6 +30,23 @@ public sealed class MigrationsTests
         using var db = ContextFor(provider);
 
         Assert.Equal(Names(reference), Names(db));
+    }
+
+    [Theory, OnPostgres]
+    public async Task Postgres_VacuumsTheItemsAfterOnePercentChanges(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = await AppServices.CreateAsync(database);
+        await using var scope = services.CreateAsyncScope();
+        var connection = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT array_to_string(reloptions, ';') FROM pg_class WHERE relname = 'Items'""";
+
+        var options = ((string)(await command.ExecuteScalarAsync())!).Split(';');
+
+        Assert.Contains("autovacuum_vacuum_scale_factor=0.01", options);
+        Assert.Contains("autovacuum_vacuum_threshold=1000", options);
     }
 
     private static List<string> Names(CrowdLabelDbContext db) =>

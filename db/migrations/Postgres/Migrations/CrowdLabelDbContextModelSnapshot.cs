@@ -452,6 +452,10 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
                     NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("BatchId", "Status", "AnswerCount", "Confidence", "RowNumber"), new[] { NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsLast, NullSortOrder.NullsFirst, NullSortOrder.NullsLast });
 
                     b.ToTable("Items");
+
+                    b
+                        .HasAnnotation("Npgsql:StorageParameter:autovacuum_vacuum_scale_factor", 0.01)
+                        .HasAnnotation("Npgsql:StorageParameter:autovacuum_vacuum_threshold", 1000);
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
