@@ -6,8 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/pg-cluster.sh
-# Autovacuum looks at each database every 10 s instead of every minute, as docs/deploy.md recommends for the site.
-export PG_EXTRA_OPTIONS="-c autovacuum_naptime=10 ${PG_EXTRA_OPTIONS:-}"
 pg_cluster_start
 dotnet build tests/CrowdLabel.Benchmarks -c Release -nologo -clp:ErrorsOnly >&2
 if [ "${1:-}" = work ]; then dotnet build web/CrowdLabel.Web -c Release -nologo -clp:ErrorsOnly >&2; fi
