@@ -38,7 +38,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         await using var _ = site;
         var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
         var adminEmail = await CreateAdminAsync(site.Services);
-        await using var requesterContext = await chromium.Browser.NewContextAsync(new() { BaseURL = address.ToString() });
+        await using var requesterContext = await chromium.NewContextAsync(address);
         var page = await requesterContext.NewPageAsync();
         await SignInAsync(page, tenant.OwnerEmail, Scenario.Password);
 
@@ -73,7 +73,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         var batchUrl = page.Url;
 
         // An admin credits the balance.
-        await using var adminContext = await chromium.Browser.NewContextAsync(new() { BaseURL = address.ToString() });
+        await using var adminContext = await chromium.NewContextAsync(address);
         var admin = await adminContext.NewPageAsync();
         await SignInAsync(admin, adminEmail, Scenario.Password);
         await admin.GotoAsync("/admin/credits");

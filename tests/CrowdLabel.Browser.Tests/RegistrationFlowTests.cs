@@ -12,7 +12,7 @@ public sealed class RegistrationFlowTests(Chromium chromium) : IClassFixture<Chr
     {
         var (site, address) = await Site.StartLiveAsync(DatabaseProvider.Sqlite);
         await using var _ = site;
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() });
+        await using var context = await chromium.NewContextAsync(address);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/");

@@ -22,7 +22,7 @@ public sealed class ReviewFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await using var _ = site;
         var (tenant, batchId) = await DisputedBatchAsync(site.Services);
 
-        await using var context = await chromium.Browser.NewContextAsync(new() { BaseURL = address.ToString() });
+        await using var context = await chromium.NewContextAsync(address);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(tenant.OwnerEmail);

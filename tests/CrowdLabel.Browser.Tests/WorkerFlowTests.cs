@@ -52,7 +52,7 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
             });
         }
 
-        await using var context = await chromium.Browser.NewContextAsync(new() { BaseURL = address.ToString() });
+        await using var context = await chromium.NewContextAsync(address);
         var page = await context.NewPageAsync();
         var keyboard = page.Keyboard;
 

@@ -10,7 +10,24 @@ public sealed class Chromium : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
+    /// <summary>
+    /// How long a page action, navigation or expectation may wait. Playwright's defaults (30 s, and 5 s for an
+    /// expectation) are for a quiet machine; ./test.sh runs the browser tests beside the other test projects on two
+    /// cores, where the site's first requests are compiled while everything else starts too, and a sign-in once took
+    /// over 30 s to land. A test that really fails still fails, only later.
+    /// </summary>
+    private const float PatienceMs = 120_000;
+
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>A fresh browser context (own cookies) against the site at <paramref name="address"/>, with <see cref="PatienceMs"/> for every wait.</summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri address)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() });
+        context.SetDefaultTimeout(PatienceMs);
+        context.SetDefaultNavigationTimeout(PatienceMs);
+        return context;
+    }
 
     public async Task InitializeAsync()
     {
@@ -20,6 +37,7 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not at {executable}: install Debian's chromium package (./test.sh does).");
         }
 
+        Assertions.SetDefaultExpectTimeout(PatienceMs);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
