@@ -5,13 +5,14 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace CrowdLabel.Data.Import;
 
 /// <summary>Chooses the fastest item writer the configured provider has.</summary>
-public sealed class ItemBulkWriterFactory(DatabaseOptions options) : IItemBulkWriterFactory
+public sealed partial class ItemBulkWriterFactory(DatabaseOptions options, ILogger<ItemBulkWriterFactory> logger) : IItemBulkWriterFactory
 {
     public async Task<IItemBulkWriter> CreateAsync(ICrowdLabelDb db, CancellationToken cancellationToken)
     {
@@ -33,16 +34,34 @@ public sealed class ItemBulkWriterFactory(DatabaseOptions options) : IItemBulkWr
     /// rows and claims sort all of them instead of reading the claim index from its front (measured: 60,000 items, 5 s
     /// claims). SQLite and SQL Server keep nothing that needs this.
     /// </summary>
-    public async Task RefreshStatisticsAsync(ICrowdLabelDb db, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The upload has committed by now, so nothing here may fail it: it does not stop when the uploader goes away, and
+    /// an error is logged and left to autovacuum's own analyze. (A database user that does not own the table gets a
+    /// warning from PostgreSQL, not an error, and the same autovacuum schedule.)
+    /// </remarks>
+    public async Task RefreshStatisticsAsync(ICrowdLabelDb db)
     {
-        if (options.Provider == DatabaseProvider.Postgres)
+        if (options.Provider != DatabaseProvider.Postgres)
         {
-            var context = (CrowdLabelDbContext)db;
-            // The table's name comes from the model, never from input.
-            var analyze = "ANALYZE \"" + ItemTable.From(context.Model).Name + "\"";
-            await context.Database.ExecuteSqlRawAsync(analyze, cancellationToken);
+            return;
+        }
+
+        var context = (CrowdLabelDbContext)db;
+        // The table's name comes from the model, never from input.
+        var table = ItemTable.From(context.Model).Name;
+        var analyze = "ANALYZE \"" + table + "\"";
+        try
+        {
+            await context.Database.ExecuteSqlRawAsync(analyze, CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            LogAnalyzeFailed(logger, e, table);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ANALYZE of {Table} after an upload failed; autovacuum will analyze it later")]
+    private static partial void LogAnalyzeFailed(ILogger logger, Exception exception, string table);
 }
 
 /// <summary>The Items table's real name and column names, read from the EF model so they cannot drift.</summary>

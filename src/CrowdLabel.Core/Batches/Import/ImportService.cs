@@ -163,7 +163,7 @@ public sealed class ImportService(ICrowdLabelDb db, ITenantContext tenantContext
         await transaction.CommitAsync(cancellationToken);
         if (rows >= options.Value.AnalyzeAfterRows)
         {
-            await writers.RefreshStatisticsAsync(db, cancellationToken);
+            await writers.RefreshStatisticsAsync(db);
         }
 
         return Result<Batch>.Success(batch);

@@ -23,5 +23,5 @@ public interface IItemBulkWriterFactory
     /// After a large upload has committed: brings the database's planner statistics of the items up to date, where the
     /// planner needs them to pick the claim's index (PostgreSQL); elsewhere nothing.
     /// </summary>
-    Task RefreshStatisticsAsync(ICrowdLabelDb db, CancellationToken cancellationToken);
+    Task RefreshStatisticsAsync(ICrowdLabelDb db);
 }
