@@ -17,10 +17,11 @@ namespace CrowdLabel.Benchmarks;
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
 /// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE] [--timeline]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--timeline]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
-/// per cycle (run it with one worker for a clean count). --timeline prints the measured window by quarter second (cycles
+/// per cycle (run it with one worker for a clean count). --site-log writes the site's output to FILE (at Warning, or what
+/// Logging__LogLevel__* variables in this process's environment ask for: the site inherits them). --timeline prints the measured window by quarter second (cycles
 /// ended, mean and slowest cycle), to tell a stall from spread.
 /// </summary>
 internal static partial class WorkBenchmark
@@ -84,7 +85,7 @@ internal static partial class WorkBenchmark
         }
 
         Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
-        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog);
+        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog, settings.SiteLog);
         Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
         var result = await LoadAsync(site, batchId, tokens, settings);
         if (settings.SqlLog is not null)
@@ -277,7 +278,7 @@ internal static partial class WorkBenchmark
     [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
 
-    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, bool Timeline)
+    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline)
     {
         public static Settings Parse(string[] args)
         {
@@ -287,7 +288,7 @@ internal static partial class WorkBenchmark
             int Count(string name, int fallback) => Value(name) is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : fallback;
             return new Settings(
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
-                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"), args.Contains("--timeline"));
+                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"));
         }
     }
 
@@ -348,7 +349,7 @@ internal static partial class WorkBenchmark
             }
         }
 
-        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog)
+        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog, string? siteLog)
         {
             var address = new Uri($"http://127.0.0.1:{FreePort()}");
             var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
@@ -371,8 +372,8 @@ internal static partial class WorkBenchmark
                 start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
             }
 
-            // The site's output is kept (in the SQL log when asked, else in memory) and shown if it fails to start.
-            TextWriter output = sqlLog is null ? new StringWriter() : new StreamWriter(sqlLog);
+            // The site's output is kept (in the SQL log or the site log when asked, else in memory) and shown if it fails to start.
+            TextWriter output = (sqlLog ?? siteLog) is { } file ? new StreamWriter(file) : new StringWriter();
             var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host} {dll}");
             var site = new Site(process, output, address);
             process.OutputDataReceived += site.Write;

@@ -3,8 +3,10 @@ using CrowdLabel.Consensus;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CrowdLabel.Core.Quality;
@@ -25,13 +27,14 @@ public sealed record ConsensusRun(int Answers, int Excluded, int Done, int Exten
 /// answer (dynamic overlap) below it, Disputed at max redundancy. The claim query reads the redundancy targets and
 /// confidences this writes, so uncertain items get the extra answers. Runs from a job, never from a web request.
 /// </summary>
-public sealed class ConsensusService(
+public sealed partial class ConsensusService(
     ICrowdLabelDb db,
     TenantContext tenantContext,
     BatchLifecycleService lifecycle,
     IServiceScopeFactory scopes,
     IOptions<QualityOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ConsensusService> logger)
 {
     /// <summary>Decimals kept of a stored confidence and posterior.</summary>
     private const int StoredDecimals = 6;
@@ -75,6 +78,7 @@ public sealed class ConsensusService(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var started = clock.GetTimestamp();
         var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == batch.ProjectId, cancellationToken);
         var labels = await db.ProjectLabels.AsNoTracking()
             .Where(l => l.ProjectId == project.Id && l.ProjectVersion == batch.ProjectVersion)
@@ -124,6 +128,7 @@ public sealed class ConsensusService(
             }
         }
 
+        var read = clock.GetTimestamp();
         var run = new RunCounts();
         Fitted? fitted = null;
         if (builder.Count > 0)
@@ -138,11 +143,18 @@ public sealed class ConsensusService(
             StoreWorkerAccuracies(fitted, standings, batch, project, now);
         }
 
+        var fit = clock.GetTimestamp();
+        var changed = new List<(Item Item, ItemStatus ReadStatus)>();
         foreach (var item in items)
         {
             if (answered.TryGetValue(item.Id, out var counts))
             {
+                var readStatus = item.Status;
                 Apply(item, fitted, counts, batch, project, now, run);
+                if (db.Items.Entry(item).State == EntityState.Modified)
+                {
+                    changed.Add((item, readStatus));
+                }
             }
         }
 
@@ -151,7 +163,20 @@ public sealed class ConsensusService(
         batch.ConsensusWatermark = newest is null ? batch.ConsensusWatermark : newest < settled ? newest : settled;
         batch.ConsensusRequested = false;
         batch.ConsensusRunAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        // The items, the workers' accuracies and the batch's watermark commit together.
+        await using (var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken))
+        {
+            if (db.Database.IsPostgres())
+            {
+                await PostgresConsensusWriter.WriteAsync(db, batch.TenantId, batchId, changed, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        LogRun(logger, batchId, items.Count, answers.Count, clock.GetElapsedTime(started, read).TotalMilliseconds,
+            clock.GetElapsedTime(read, fit).TotalMilliseconds, changed.Count, clock.GetElapsedTime(fit).TotalMilliseconds);
         // Asked of the saved state, which holds every item (the run loaded only the answered ones).
         if (batch.QaSampledAt is null && items.All(i => i.GoldLabel is not null || i.Status != ItemStatus.Open) &&
             !await db.Items.AnyAsync(i => i.BatchId == batchId && i.GoldLabel == null && i.Status == ItemStatus.Open, cancellationToken))
@@ -302,6 +327,10 @@ public sealed class ConsensusService(
 
         batch.QaSampledAt = now;
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Consensus over batch {BatchId}: {Items} items and {Answers} answers read in {ReadMs:F0} ms, fitted in {FitMs:F0} ms, {Changed} items changed and saved in {SaveMs:F0} ms")]
+    private static partial void LogRun(ILogger logger, Guid batchId, int items, int answers, double readMs, double fitMs, int changed, double saveMs);
 
     private sealed record Answer(Guid ItemId, Guid WorkerId, string Label, DateTime? SubmittedAt);
 

@@ -769,7 +769,7 @@ public sealed class AssignmentService(
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
-    private bool IsPostgres => string.Equals(db.Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal);
+    private bool IsPostgres => db.Database.IsPostgres();
 
     private static int MaxLeases(Project project) => Math.Max(1, project.MaxLeasesPerWorker);
 

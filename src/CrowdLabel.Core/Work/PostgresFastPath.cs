@@ -164,7 +164,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
     }
 
     /// <summary>Positional arguments ($1, $2, ...), in order.</summary>
-    private static void AddArguments(DbParameterCollection parameters, Func<DbParameter> create, object[] arguments)
+    internal static void AddArguments(DbParameterCollection parameters, Func<DbParameter> create, object[] arguments)
     {
         foreach (var argument in arguments)
         {

@@ -121,6 +121,39 @@ public sealed class QualityLoopTests
         Assert.True(DawidSkeneConfidence(assignments, split.Id) > 0.95, "Dawid-Skene alone would have called it Done");
     }
 
+    /// <summary>
+    /// On PostgreSQL a run writes its items in one statement (<see cref="PostgresConsensusWriter"/>). An item a reviewer
+    /// settled between the run's read and its write keeps the reviewer's label; the others take the run's figures, once.
+    /// </summary>
+    [Theory, OnPostgres]
+    public async Task ConsensusWrite_LeavesAnItemAReviewerSettledMeanwhile_AndWritesTheOthers(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 1, workers: 1);
+        var written = await world.InTenantAsync(async s =>
+        {
+            var db = s.GetRequiredService<ICrowdLabelDb>();
+            var items = await db.Items.AsNoTracking().OrderBy(i => i.RowNumber).ToListAsync();
+            db.Items.AttachRange(items);
+            await world.InTenantAsync(other => other.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == items[0].Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Resolved).SetProperty(i => i.ConsensusLabel, "no")));
+            foreach (var item in items)
+            {
+                (item.ConsensusLabel, item.Confidence, item.Posterior, item.Status) = ("yes", 0.99, """{"no":0.01,"yes":0.99}""", ItemStatus.Done);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var count = await PostgresConsensusWriter.WriteAsync(db, world.Tenant.TenantId, world.BatchId, items.Select(i => (i, ItemStatus.Open)).ToList(), default);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            return count;
+        });
+
+        var (stored, _) = await world.SnapshotAsync();
+        Assert.Equal(1, written);
+        Assert.Equal((ItemStatus.Resolved, "no", (double?)null), (stored[0].Status, stored[0].ConsensusLabel, stored[0].Confidence));
+        Assert.Equal((ItemStatus.Done, "yes", (double?)0.99, """{"no":0.01,"yes":0.99}"""), (stored[1].Status, stored[1].ConsensusLabel, stored[1].Confidence, stored[1].Posterior));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task QaSample_WaitsForItemsNobodyAnsweredYet_ThenEveryGoldItemIsRetired_AnsweredOrNot(DatabaseProvider provider)
     {

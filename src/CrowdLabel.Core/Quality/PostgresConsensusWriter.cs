@@ -1,0 +1,66 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Work;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CrowdLabel.Core.Quality;
+
+/// <summary>
+/// PostgreSQL only: writes what a consensus run changed on a batch's items in ONE statement, inside the run's
+/// transaction. Through EF Core that was one UPDATE per item, parsed and planned each time: about 4,000 items per run in
+/// the worker benchmark, saved in 1 to 5 s on two busy cores, with every written item locked until the run committed.
+/// </summary>
+internal static class PostgresConsensusWriter
+{
+    /// <summary>
+    /// An item is written only while its status is still the one the run read: a reviewer who settled it in the
+    /// meantime keeps their decision, and the next run sees it.
+    /// </summary>
+    private const string Update = """
+        UPDATE "Items" AS i
+        SET "ConsensusLabel" = v.label, "Confidence" = v.confidence, "Posterior" = v.posterior, "Status" = v.status,
+            "RedundancyTarget" = v.target, "ReviewRequestedAt" = v.requested
+        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::integer[], $10::timestamptz[])
+             AS v(id, read_status, label, confidence, posterior, status, target, requested)
+        WHERE i."Id" = v.id AND i."TenantId" = $1 AND i."BatchId" = $2 AND i."Status" = v.read_status
+        """;
+
+    /// <summary>
+    /// Writes the consensus columns of the changed items (each with the status the run read) and returns how many rows
+    /// took them. The items' entries are marked unchanged afterwards, so saving the context does not write them again.
+    /// </summary>
+    internal static async Task<int> WriteAsync(ICrowdLabelDb db, Guid tenantId, Guid batchId, IReadOnlyList<(Item Item, ItemStatus ReadStatus)> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return 0;
+        }
+
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+                          ?? throw new InvalidOperationException("The consensus write runs inside the run's transaction.");
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Update;
+        PostgresFastPath.AddArguments(command.Parameters, command.CreateParameter,
+        [
+            tenantId, batchId,
+            changed.Select(c => c.Item.Id).ToArray(),
+            changed.Select(c => c.ReadStatus.ToString()).ToArray(),
+            changed.Select(c => c.Item.ConsensusLabel).ToArray(),
+            changed.Select(c => c.Item.Confidence).ToArray(),
+            changed.Select(c => c.Item.Posterior).ToArray(),
+            changed.Select(c => c.Item.Status.ToString()).ToArray(),
+            changed.Select(c => c.Item.RedundancyTarget).ToArray(),
+            changed.Select(c => c.Item.ReviewRequestedAt).ToArray(),
+        ]);
+        var written = await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (item, _) in changed)
+        {
+            var entry = db.Items.Entry(item);
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+
+        return written;
+    }
+}
