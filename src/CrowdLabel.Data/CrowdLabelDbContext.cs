@@ -86,8 +86,7 @@ public class CrowdLabelDbContext(DbContextOptions<CrowdLabelDbContext> options, 
             // default waits for a fifth of the table to change; the items are vacuumed after 1% (docs/deploy.md).
             builder.Entity<Item>()
                 .HasStorageParameter("autovacuum_vacuum_scale_factor", 0.01)
-                .HasStorageParameter("autovacuum_vacuum_threshold", 1000)
-                .HasStorageParameter("fillfactor", 85);
+                .HasStorageParameter("autovacuum_vacuum_threshold", 1000);
         }
 
         // Items without an external id or not waiting for review stay out of those indexes: a million-row import

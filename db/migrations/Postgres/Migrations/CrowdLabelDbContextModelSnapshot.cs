@@ -455,8 +455,7 @@ namespace CrowdLabel.Migrations.Postgres.Migrations
 
                     b
                         .HasAnnotation("Npgsql:StorageParameter:autovacuum_vacuum_scale_factor", 0.01)
-                        .HasAnnotation("Npgsql:StorageParameter:autovacuum_vacuum_threshold", 1000)
-                        .HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
+                        .HasAnnotation("Npgsql:StorageParameter:autovacuum_vacuum_threshold", 1000);
                 });
 
             modelBuilder.Entity("CrowdLabel.Core.Domain.LedgerTransaction", b =>
