@@ -33,7 +33,8 @@ public sealed record AssignmentReceipt(Guid AssignmentId, Guid BatchId, Assignme
         assignment.Id, assignment.BatchId, assignment.Status, assignment.Label, assignment.SubmittedAt, assignment.ProblemReport);
 }
 
-/// <summary>A batch on the marketplace, as a worker sees it.</summary>
+/// <summary>A batch on the marketplace, as a worker sees it. <paramref name="TasksLeft"/> is counted up to
+/// <see cref="MarketplaceService.TasksLeftCounted"/>; <paramref name="MoreTasksLeft"/> says there are more than that.</summary>
 public sealed record MarketplaceBatch(
     Guid BatchId,
     string BatchName,
@@ -43,6 +44,7 @@ public sealed record MarketplaceBatch(
     Money PayPerTask,
     TimeSpan? EstimatedTimePerTask,
     int TasksLeft,
+    bool MoreTasksLeft,
     bool NeedsQualification,
     ProjectWorkerStatus Standing,
     string? StandingReason);

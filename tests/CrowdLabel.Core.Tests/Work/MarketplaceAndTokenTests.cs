@@ -30,7 +30,7 @@ public sealed class MarketplaceAndTokenTests
         var open = Assert.Single(ofOutsider);
         Assert.Equal(
             new MarketplaceBatch(world.BatchId, "Batch of 4 + 0 gold", world.Tenant.ProjectId, "Project of acme", "Org acme", new Money(1, "USD"),
-                null, 4, false, ProjectWorkerStatus.Active, null),
+                null, 4, false, false, ProjectWorkerStatus.Active, null),
             open);
         Assert.Equal(new Money(7, "USD"), ofMember.Single(b => b.BatchId == privateBatch).PayPerTask);
         Assert.Equal("Org beta", ofMember.Single(b => b.BatchId == privateBatch).Organization);
@@ -54,6 +54,21 @@ public sealed class MarketplaceAndTokenTests
 
         Assert.Equal(TimeSpan.FromSeconds(40), ofWatcher.EstimatedTimePerTask);
         Assert.Equal((3, 4), (ofFast.TasksLeft, ofWatcher.TasksLeft));
+    }
+
+    /// <summary>Counting every open item of a large batch on every page view is what this bound avoids (MarketplaceService).</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Marketplace_CountsTasksLeftUpToAThousand_AndSaysWhenThereAreMore(DatabaseProvider provider)
+    {
+        var items = MarketplaceService.TasksLeftCounted + 1;
+        await using var world = await WorkWorld.StartAsync(provider, items: items, redundancy: 1, workers: 2);
+        var (worker, other) = (world.Workers[0], world.Workers[1]);
+        var before = Assert.Single(await ListAsync(world, worker));
+        await world.ClaimTaskAsync(other);
+        var after = Assert.Single(await ListAsync(world, worker));
+
+        Assert.Equal((1000, true), (before.TasksLeft, before.MoreTasksLeft));
+        Assert.Equal((1000, false), (after.TasksLeft, after.MoreTasksLeft));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -35,9 +35,10 @@ public sealed class WorkApiTests
         var nothingLeft = await ClaimAsync(api, batchId);
 
         var listed = Assert.Single(batches.EnumerateArray());
-        Assert.Equal((batchId, "Org acme", 1L, "USD", 3, JsonValueKind.Null),
+        Assert.Equal((batchId, "Org acme", 1L, "USD", 3, false, JsonValueKind.Null),
             (listed.GetProperty("batchId").GetGuid(), listed.GetProperty("organization").GetString(), listed.GetProperty("payPerTaskMinor").GetInt64(),
-                listed.GetProperty("currency").GetString(), listed.GetProperty("tasksLeft").GetInt32(), listed.GetProperty("estimatedSecondsPerTask").ValueKind));
+                listed.GetProperty("currency").GetString(), listed.GetProperty("tasksLeft").GetInt32(), listed.GetProperty("moreTasksLeft").GetBoolean(),
+                listed.GetProperty("estimatedSecondsPerTask").ValueKind));
         Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
         Assert.Equal(["assignmentId", "batchId", "instructions", "item", "itemTemplate", "labels", "leaseExpiresAt"],
             task.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

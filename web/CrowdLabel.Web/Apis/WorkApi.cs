@@ -6,14 +6,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrowdLabel.Web.Apis;
 
-/// <summary>A batch open to the worker, as the JSON API shows it.</summary>
+/// <summary>A batch open to the worker, as the JSON API shows it: tasksLeft is counted up to 1,000, and moreTasksLeft
+/// is true when there are more.</summary>
 public sealed record WorkBatchDto(
     Guid BatchId, string Name, Guid ProjectId, string ProjectName, string Organization, long PayPerTaskMinor, string Currency,
-    double? EstimatedSecondsPerTask, int TasksLeft, bool NeedsQualification, string Standing, string? StandingReason)
+    double? EstimatedSecondsPerTask, int TasksLeft, bool MoreTasksLeft, bool NeedsQualification, string Standing, string? StandingReason)
 {
     public static WorkBatchDto From(MarketplaceBatch b) => new(
         b.BatchId, b.BatchName, b.ProjectId, b.ProjectName, b.Organization, b.PayPerTask.Minor, b.PayPerTask.Currency,
-        b.EstimatedTimePerTask?.TotalSeconds, b.TasksLeft, b.NeedsQualification, b.Standing.ToString(), b.StandingReason);
+        b.EstimatedTimePerTask?.TotalSeconds, b.TasksLeft, b.MoreTasksLeft, b.NeedsQualification, b.Standing.ToString(), b.StandingReason);
 }
 
 /// <summary>Where an assignment stands after an answer or a skip, as the JSON API shows it.</summary>
