@@ -12,6 +12,7 @@ internal static class Program
         [ConsensusBenchmark.CsvCommand] = ("(child process) write a synthetic answers CSV: consensus-csv ANSWERS FILE", ConsensusBenchmark.RunCsv),
         [ConsensusBenchmark.CliCommand] = ("(child process) crowdlabel aggregate on a CSV: consensus-cli FILE", ConsensusBenchmark.RunCli),
         ["import"] = ("batch import of a generated 1,000,000-row CSV on SQLite and PostgreSQL: import [ROWS]", ImportBenchmark.Run),
+        ["marketplace"] = ("a worker's marketplace on a 60,000-item batch with 120,000 answers, on SQLite and PostgreSQL", MarketplaceBenchmark.Run),
         ["work"] = ("workers claiming and answering over HTTP against the site on PostgreSQL, with pgbench beside: work [--workers 64,256] [--seconds 20]", WorkBenchmark.Run),
         [ImportBenchmark.RunCommand] = ("(child process) one import: import-run PROVIDER CSVFILE", ImportBenchmark.RunOne),
     };

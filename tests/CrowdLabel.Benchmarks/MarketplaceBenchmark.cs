@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using CrowdLabel.Core;
+using CrowdLabel.Core.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Benchmarks;
+
+/// <summary>
+/// The worker's marketplace page (<see cref="MarketplaceService.ListBatchesAsync"/>) on a large batch: 60,000 items,
+/// two answers on each (120,000), on SQLite and, when run.sh started one, PostgreSQL.
+/// <code>
+/// tests/CrowdLabel.Benchmarks/run.sh marketplace
+/// </code>
+/// The batch is made through the real services (upload, fund, publish); the answers are written straight into the
+/// assignments table, as the claims and answers of two workers would have left them, because answering 120,000 tasks
+/// through the services would take most of the run. Then a third worker's marketplace is read 5 times to warm up and
+/// 20 times measured, each in its own scope as a page view is.
+/// </summary>
+internal static class MarketplaceBenchmark
+{
+    private const int Items = 60_000;
+
+    public static int Run(string[] args) => RunAsync().GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync()
+    {
+        Console.WriteLine($"marketplace of a worker: one published batch of {Items:N0} items with {2 * Items:N0} answers; 5 warm-up reads, then 20 measured");
+        Console.WriteLine("| provider | median ms | slowest ms | tasks left shown |");
+        Console.WriteLine("| --- | --- | --- | --- |");
+        foreach (var provider in TestDatabase.PostgresServer is null ? [DatabaseProvider.Sqlite] : new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        {
+            await using var database = await TestDatabase.CreateAsync(provider);
+            await using var services = await AppServices.CreateAsync(database, configure: WorkScenario.CheapPasswordHashes);
+            var tenant = await Scenario.CreateTenantAsync(services, "bench");
+            await WorkScenario.CreatePublishedBatchAsync(services, tenant, Items, redundancy: 3);
+            var workers = await WorkScenario.CreateWorkersAsync(services, 3);
+            await using (var scope = Scenario.TenantScope(services, tenant.TenantId))
+            {
+                var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
+                foreach (var worker in workers.Take(2))
+                {
+                    await AnswerEveryItemAsync(db, provider, worker);
+                }
+
+                await db.Items.ExecuteUpdateAsync(u => u.SetProperty(i => i.Claimed, 2).SetProperty(i => i.AnswerCount, 2));
+            }
+
+            var times = new List<double>();
+            var shown = "";
+            for (var read = 0; read < 25; read++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                await using var scope = services.CreateAsyncScope();
+                var batch = (await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workers[2])).Single();
+                if (read >= 5)
+                {
+                    times.Add(stopwatch.Elapsed.TotalMilliseconds);
+                }
+
+                shown = $"{batch.TasksLeft:N0}{(batch.MoreTasksLeft ? "+" : "")}";
+            }
+
+            times.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {provider} | {times[times.Count / 2]:F1} | {times[^1]:F1} | {shown} |"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>One submitted answer from the worker on every item, written in one statement.</summary>
+    private static async Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker)
+    {
+        var postgres = provider == DatabaseProvider.Postgres;
+        // The values are the benchmark's own (a Guid and constants), never input.
+        var (id, workerId, leased, submitted) = postgres
+            ? ("gen_random_uuid()", $"'{worker}'::uuid", "now() - interval '30 seconds'", "now()")
+            : ("upper(hex(randomblob(16)))", $"'{worker.ToString().ToUpperInvariant()}'", "'2026-03-02 13:59:30'", "'2026-03-02 14:00:00'");
+        var sql = $"""
+            INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt", "SubmittedAt", "Label")
+            SELECT {id}, "TenantId", "BatchId", "Id", {workerId}, 1, 'Submitted', {leased}, {submitted}, {submitted}, 'yes' FROM "Items"
+            """;
+#pragma warning disable EF1002 // no input in it (above)
+        await db.Database.ExecuteSqlRawAsync(sql);
+#pragma warning restore EF1002
+    }
+}
