@@ -193,6 +193,29 @@ public sealed class WorkApiTests
     }
 
     [Fact]
+    public async Task MarketplacePage_ShowsTasksLeft_AndAThousandPlusPastAThousand()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var large = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 1001, redundancy: 1);
+        var small = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 1200, redundancy: 1);
+        await WorkScenario.CreateWorkersAsync(site.Services, 1);
+        await using (var scope = Scenario.TenantScope(site.Services, tenant.TenantId))
+        {
+            // All but 999 of the second batch's slots taken: it shows its exact count.
+            await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().Items
+                .Where(i => i.BatchId == small && i.RowNumber > 999).ExecuteUpdateAsync(u => u.SetProperty(i => i.Claimed, 1));
+        }
+
+        var browser = site.Browser();
+        await browser.SignInAsync("worker1@crowd.test", Scenario.Password);
+        var html = await (await browser.GetAsync("/work")).Content.ReadAsStringAsync();
+
+        Assert.Matches($"(?s)<td>999</td>\\s*<td>\\s*<a href=\"/work/batches/{small}\">", html);
+        Assert.Matches($"(?s)<td>1,000&#x2B;</td>\\s*<td>\\s*<a href=\"/work/batches/{large}\">", html);
+    }
+
+    [Fact]
     public async Task DemoSeed_GivesEachDemoWorkerAWorkingToken()
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite, environment: "Development", seedDemo: true);
