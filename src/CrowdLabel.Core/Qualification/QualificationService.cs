@@ -172,11 +172,16 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
     private Task<List<Item>> TestItemsAsync(Project project, CancellationToken cancellationToken) =>
         TestItems(db, project.Id, project.QualificationItemCount).ToListAsync(cancellationToken);
 
-    /// <summary>A project's test items: its first <paramref name="count"/> gold items of published batches, in batch and row order.</summary>
+    /// <summary>
+    /// A project's test items: its first <paramref name="count"/> gold items of published batches (cancelled ones left
+    /// out: cancelling is how a requester withdraws wrong gold), in the order the batches were published, then row
+    /// order. A batch published later only adds after them, even one drafted earlier, so the test stays the items
+    /// workers were tested on, which are never served to them as gold tasks.
+    /// </summary>
     public static IQueryable<Item> TestItems(ICrowdLabelDb db, Guid projectId, int count) =>
         (from item in db.Items.AsNoTracking()
          join batch in db.Batches on item.BatchId equals batch.Id
-         where batch.ProjectId == projectId && batch.Status != BatchStatus.Draft && batch.Status != BatchStatus.Cancelled && item.GoldLabel != null
-         orderby batch.CreatedAt, item.RowNumber
+         where batch.ProjectId == projectId && batch.PublishedAt != null && batch.Status != BatchStatus.Cancelled && item.GoldLabel != null
+         orderby batch.PublishedAt, batch.Id, item.RowNumber
          select item).Take(count);
 }

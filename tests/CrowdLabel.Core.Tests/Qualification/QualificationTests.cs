@@ -101,6 +101,36 @@ public sealed class QualificationTests
         Assert.Equal(["q5", "plain"], served);
     }
 
+    /// <summary>
+    /// The test is the project's first gold items in the order its batches were published, so a batch published later
+    /// (even one drafted earlier) only adds after them: the items workers were tested on stay the test, and stay out of
+    /// the gold tasks served to those who passed.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TestItems_StayTheSame_WhenABatchDraftedEarlierIsPublishedLater(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = await AppServices.CreateAsync(database, new FakeTimeProvider(Start));
+        var (tenant, workerId) = await ArrangeAsync(services);
+        var before = await GetTestAsync(services, tenant, workerId);
+        await LedgerScenario.CreditAsync(services, tenant.TenantId, 10_000);
+        await using (var scope = Scenario.TenantScope(services, tenant.TenantId))
+        {
+            var csv = "text,gold\ne1,no\ne2,no\ne3,no\ne4,no\n";
+            var draft = await scope.ServiceProvider.GetRequiredService<ImportService>()
+                .ImportAsync(new ImportRequest(tenant.ProjectId, "drafted first", ImportFormat.Csv, new MemoryStream(Encoding.UTF8.GetBytes(csv))));
+            var draftId = draft.Value!.Id;
+            await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().Batches.Where(b => b.Id == draftId)
+                .ExecuteUpdateAsync(u => u.SetProperty(b => b.CreatedAt, Start.UtcDateTime.AddDays(-1)));
+            Assert.True((await scope.ServiceProvider.GetRequiredService<BatchLifecycleService>().PublishAsync(draftId, tenant.OwnerId)).Succeeded);
+        }
+
+        var after = await GetTestAsync(services, tenant, workerId);
+
+        Assert.Equal(["q1", "q2", "q3", "q4"], before.Value!.Items.Select(i => i.Fields["text"]));
+        Assert.Equal(before.Value.Items.Select(i => i.ItemId), after.Value!.Items.Select(i => i.ItemId));
+    }
+
     [Fact]
     public async Task Worker_WhoFails_RetriesOnlyAfterTheWait()
     {
