@@ -128,7 +128,7 @@ public sealed class QualityLoopTests
     [Theory, OnPostgres]
     public async Task ConsensusWrite_LeavesAnItemAReviewerSettledMeanwhile_AndWritesTheOthers(DatabaseProvider provider)
     {
-        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 1, workers: 1);
+        await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 1, workers: 1);
         var written = await world.InTenantAsync(async s =>
         {
             var db = s.GetRequiredService<ICrowdLabelDb>();
@@ -136,10 +136,13 @@ public sealed class QualityLoopTests
             db.Items.AttachRange(items);
             await world.InTenantAsync(other => other.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == items[0].Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Resolved).SetProperty(i => i.ConsensusLabel, "no")));
-            foreach (var item in items)
+            foreach (var item in items.Take(2))
             {
                 (item.ConsensusLabel, item.Confidence, item.Posterior, item.Status) = ("yes", 0.99, """{"no":0.01,"yes":0.99}""", ItemStatus.Done);
             }
+
+            // An item whose every answer was left out gets more slots and no posterior: its nulls are written as nulls.
+            items[2].RedundancyTarget = 2;
 
             await using var transaction = await db.Database.BeginTransactionAsync();
             var count = await PostgresConsensusWriter.WriteAsync(db, world.Tenant.TenantId, world.BatchId, items.Select(i => (i, ItemStatus.Open)).ToList(), default);
@@ -149,9 +152,10 @@ public sealed class QualityLoopTests
         });
 
         var (stored, _) = await world.SnapshotAsync();
-        Assert.Equal(1, written);
+        Assert.Equal(2, written);
         Assert.Equal((ItemStatus.Resolved, "no", (double?)null), (stored[0].Status, stored[0].ConsensusLabel, stored[0].Confidence));
         Assert.Equal((ItemStatus.Done, "yes", (double?)0.99, """{"no":0.01,"yes":0.99}"""), (stored[1].Status, stored[1].ConsensusLabel, stored[1].Confidence, stored[1].Posterior));
+        Assert.Equal((ItemStatus.Open, 2, (string?)null, (double?)null, (string?)null), (stored[2].Status, stored[2].RedundancyTarget, stored[2].ConsensusLabel, stored[2].Confidence, stored[2].Posterior));
     }
 
     [Theory, OnSqlite, OnPostgres]
