@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
@@ -18,7 +19,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
     }
 
     private static async Task<string> CreateAdminAsync(IServiceProvider services)
@@ -51,7 +52,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByLabel("Base redundancy").FillAsync("3");
         await page.GetByLabel("Max redundancy").FillAsync("5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects/*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects/[^/?#]+$"));
         Assert.Equal("Toxicity", await page.Locator("h1").InnerTextAsync());
 
         // Upload a CSV (through the progress-bar upload) and see the item count.
@@ -62,7 +63,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
             Buffer = Encoding.UTF8.GetBytes("id,text,gold\nc1,you are great,fine\nc2,\"get lost, idiot\",toxic\nc3,nice weather,\nc4,whatever,\n"),
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
-        await page.WaitForURLAsync("**/batches/*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/batches/[^/?#]+$"));
         Assert.Equal("4", await page.Locator("#item-count").InnerTextAsync());
 
         // 4 items x 5 answers x (10 + 2 fee) = 2.40 USD; the balance is empty.

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Data;
 using CrowdLabel.Web.Tests.Support;
@@ -26,7 +27,7 @@ public sealed class RegistrationFlowTests(Chromium chromium) : IClassFixture<Chr
         await page.GetByLabel("URL name").FillAsync("acme-labs");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/t/acme-labs");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/t/acme-labs$"));
         Assert.Equal("Acme Labs", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("you are owner", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("rae@acme.test", await page.Locator(".who").InnerTextAsync());

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
@@ -28,7 +29,7 @@ public sealed class ReviewFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GetByLabel("Email").FillAsync(tenant.OwnerEmail);
         await page.GetByLabel("Password").FillAsync(Scenario.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
 
         // The queue holds the one disputed item; its page shows the answer, the posterior and the decision form.
         await page.GotoAsync($"/t/{tenant.Slug}/review?batchId={batchId}");

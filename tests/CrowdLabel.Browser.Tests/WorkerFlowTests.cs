@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Accounts;
@@ -63,13 +64,13 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await keyboard.PressAsync("Tab");
         await keyboard.TypeAsync(Scenario.Password);
         await keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
 
         // The marketplace asks for the qualification test first.
         await page.GotoAsync("/work");
         await page.GetByRole(AriaRole.Link, new() { Name = "Take the qualification test" }).FocusAsync();
         await keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/qualification");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/qualification$"));
         Assert.Equal(["gold one", "gold two"], await page.Locator(".qualification-item .item").AllInnerTextsAsync());
         await keyboard.PressAsync("1"); // "yes" for the first item; focus moves on
         await keyboard.PressAsync("2"); // "no" for the second; focus moves to the send button
@@ -80,7 +81,7 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GotoAsync("/work");
         await page.GetByRole(AriaRole.Link, new() { Name = "Start" }).FocusAsync();
         await keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/work/batches/*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/work/batches/[^/?#]+$"));
         var seen = new List<string>();
         for (var i = 0; i < 5; i++)
         {
