@@ -7,5 +7,9 @@ internal static class DatabaseProviders
 {
     private const string Postgres = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    private const string Sqlite = "Microsoft.EntityFrameworkCore.Sqlite";
+
     public static bool IsPostgres(this DatabaseFacade database) => string.Equals(database.ProviderName, Postgres, StringComparison.Ordinal);
+
+    public static bool IsSqlite(this DatabaseFacade database) => string.Equals(database.ProviderName, Sqlite, StringComparison.Ordinal);
 }

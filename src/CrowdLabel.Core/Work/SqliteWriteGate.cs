@@ -12,15 +12,13 @@ namespace CrowdLabel.Core.Work;
 /// </summary>
 internal static class SqliteWriteGate
 {
-    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
-
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     /// <summary>Begins a transaction once it is this writer's turn; disposing the transaction passes the turn on.</summary>
     public static async Task<GatedTransaction> BeginTransactionAsync(ICrowdLabelDb db, CancellationToken cancellationToken)
     {
         SemaphoreSlim? gate = null;
-        if (string.Equals(db.Database.ProviderName, SqliteProvider, StringComparison.Ordinal))
+        if (db.Database.IsSqlite())
         {
             gate = Gates.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
             await gate.WaitAsync(cancellationToken);
