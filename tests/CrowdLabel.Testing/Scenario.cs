@@ -3,6 +3,7 @@ using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Security;
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -59,6 +60,17 @@ public static class Scenario
         db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), TenantId = tenant.TenantId, UserId = userId, Role = role, CreatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync();
         return userId;
+    }
+
+    /// <summary>The one value a raw SQL query returns, on the services' database: for checks of the database's own state (statistics, storage parameters).</summary>
+    public static async Task<T> ScalarAsync<T>(IServiceProvider services, string sql)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var connection = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>A scope whose current tenant is set, as tenant resolution sets it for a request.</summary>

@@ -147,19 +147,10 @@ public sealed class ImportTests
 
         // analyze_count counts ANALYZE commands only (autovacuum's are autoanalyze_count); reltuples is what the planner reads.
         Assert.Equal(1, await ManualAnalyzesOfItemsAsync());
-        Assert.Equal(99, await ScalarAsync<float>("""SELECT reltuples FROM pg_class WHERE relname = 'Items'"""));
+        Assert.Equal(99, await Scenario.ScalarAsync<float>(services, """SELECT reltuples FROM pg_class WHERE relname = 'Items'"""));
 
-        Task<long> ManualAnalyzesOfItemsAsync() => ScalarAsync<long>("""SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'Items'""");
-
-        async Task<T> ScalarAsync<T>(string sql)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var connection = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Database.GetDbConnection();
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return (T)(await command.ExecuteScalarAsync())!;
-        }
+        Task<long> ManualAnalyzesOfItemsAsync() =>
+            Scenario.ScalarAsync<long>(services, """SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'Items'""");
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Core.Tests.Data;
 
@@ -37,13 +36,8 @@ public sealed class MigrationsTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var services = await AppServices.CreateAsync(database);
-        await using var scope = services.CreateAsyncScope();
-        var connection = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT array_to_string(reloptions, ';') FROM pg_class WHERE relname = 'Items'""";
 
-        var options = ((string)(await command.ExecuteScalarAsync())!).Split(';');
+        var options = (await Scenario.ScalarAsync<string>(services, """SELECT array_to_string(reloptions, ';') FROM pg_class WHERE relname = 'Items'""")).Split(';');
 
         Assert.Contains("autovacuum_vacuum_scale_factor=0.01", options);
         Assert.Contains("autovacuum_vacuum_threshold=1000", options);
