@@ -13,15 +13,6 @@ namespace CrowdLabel.Browser.Tests;
 
 public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium>
 {
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
-    }
-
     private static async Task<string> CreateAdminAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
@@ -41,7 +32,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         var adminEmail = await CreateAdminAsync(site.Services);
         await using var requesterContext = await chromium.NewContextAsync(address);
         var page = await requesterContext.NewPageAsync();
-        await SignInAsync(page, tenant.OwnerEmail, Scenario.Password);
+        await page.SignInAsync(tenant.OwnerEmail, Scenario.Password);
 
         // Create a project.
         await page.GotoAsync("/t/acme");
@@ -76,7 +67,7 @@ public sealed class PublishFlowTests(Chromium chromium) : IClassFixture<Chromium
         // An admin credits the balance.
         await using var adminContext = await chromium.NewContextAsync(address);
         var admin = await adminContext.NewPageAsync();
-        await SignInAsync(admin, adminEmail, Scenario.Password);
+        await admin.SignInAsync(adminEmail, Scenario.Password);
         await admin.GotoAsync("/admin/credits");
         await admin.GetByLabel("Organization", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = tenant.TenantId.ToString() });
         await admin.GetByLabel("Amount, in the organization's currency").FillAsync("5.00");

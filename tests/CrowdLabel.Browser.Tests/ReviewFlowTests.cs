@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
@@ -25,11 +24,7 @@ public sealed class ReviewFlowTests(Chromium chromium) : IClassFixture<Chromium>
 
         await using var context = await chromium.NewContextAsync(address);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(tenant.OwnerEmail);
-        await page.GetByLabel("Password").FillAsync(Scenario.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
+        await page.SignInAsync(tenant.OwnerEmail, Scenario.Password);
 
         // The queue holds the one disputed item; its page shows the answer, the posterior and the decision form.
         await page.GotoAsync($"/t/{tenant.Slug}/review?batchId={batchId}");
