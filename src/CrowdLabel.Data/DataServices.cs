@@ -14,9 +14,11 @@ namespace CrowdLabel.Data;
 /// <summary>Registers the database: provider from configuration, the context, and Data Protection keys kept in it.</summary>
 public static class DataServices
 {
-    public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, IConfiguration configuration, string dataFolder) =>
+        services.AddCrowdLabelData(DatabaseOptions.FromConfiguration(configuration, dataFolder));
+
+    public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, DatabaseOptions options)
     {
-        var options = DatabaseOptions.FromConfiguration(configuration, dataFolder);
         services.AddSingleton(options);
         if (options.Provider == DatabaseProvider.Postgres)
         {

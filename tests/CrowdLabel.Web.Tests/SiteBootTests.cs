@@ -108,6 +108,39 @@ public sealed class CommandLineTests
     }
 
     [Theory, OnPostgres]
+    public async Task DatabaseWithoutThisReleasesMigrations_StopsTheSite_SayingToMigrate(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+
+        var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string>
+        {
+            ["Database__Provider"] = provider.ToString(),
+            ["ConnectionStrings__CrowdLabel"] = database.ConnectionString,
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("database lacks", output, StringComparison.Ordinal);
+        Assert.Contains("Run `dotnet CrowdLabel.Web.dll migrate` once", output, StringComparison.Ordinal);
+    }
+
+    [Theory, OnPostgres]
+    public async Task DatabaseThatCannotBeReached_StopsTheSite_SayingWhatToCheck(DatabaseProvider provider)
+    {
+        // Nothing listens on port 1 of this machine.
+        var elsewhere = new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer) { Port = 1, Timeout = 5 };
+
+        var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string>
+        {
+            ["Database__Provider"] = provider.ToString(),
+            ["ConnectionStrings__CrowdLabel"] = elsewhere.ConnectionString,
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("database could not be reached", output, StringComparison.Ordinal);
+        Assert.Contains("Check ConnectionStrings:CrowdLabel and that the server is running", output, StringComparison.Ordinal);
+    }
+
+    [Theory, OnPostgres]
     public async Task MigrateCommand_CreatesTheSchema_AndExits(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

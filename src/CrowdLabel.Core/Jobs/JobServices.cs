@@ -19,16 +19,26 @@ public static class JobServices
     /// <summary>Seconds between two runs of the auto-approval job (configuration key).</summary>
     public const string ApprovalSecondsKey = "Jobs:ApprovalSeconds";
 
-    public static IServiceCollection AddCrowdLabelJobs(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Adds the jobs and their triggers; <paramref name="useStore"/> chooses where the schedule lives (in memory when
+    /// not given: every host then runs its own schedule).
+    /// </summary>
+    public static IServiceCollection AddCrowdLabelJobs(this IServiceCollection services, IConfiguration configuration, Action<IQuartzBuilder>? useStore = null)
     {
         var every = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ExpireLeasesSecondsKey, 30)));
         var consensusEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ConsensusSecondsKey, 15)));
         var approvalEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ApprovalSecondsKey, 300)));
         services.AddQuartz(quartz =>
         {
-            // In memory: every node runs its own schedule, which is harmless for lease expiry (freeing a lease is a
-            // conditional update, so two nodes never free one twice). A shared clustered store comes with PostgreSQL scale-out.
-            quartz.UseInMemoryStore();
+            if (useStore is null)
+            {
+                quartz.UseInMemoryStore();
+            }
+            else
+            {
+                useStore(quartz);
+            }
+
             quartz.AddJob<ExpireLeasesJob>(job => job.WithIdentity(ExpireLeasesJob.Key).DisallowConcurrentExecution());
             quartz.AddTrigger(trigger => trigger
                 .ForJob(ExpireLeasesJob.Key)
@@ -37,8 +47,8 @@ public static class JobServices
                 .StartAt(DateTimeOffset.UtcNow + every)
                 .WithSimpleSchedule(schedule => schedule.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddPaymentJobs(configuration);
-            // Consensus and approval run on one node at a time per job; on several nodes a second run of the same batch
-            // recomputes the same result (consensus) or finds the answers already approved (approval is conditional).
+            // Each job runs on one node at a time: in the clustered store (PostgreSQL, SQL Server) each firing runs on
+            // one node of the cluster, and in memory (SQLite) there is one node.
             Repeat<ConsensusJob>(ConsensusJob.Key, ConsensusJob.TriggerKey, consensusEvery);
             Repeat<ApprovalJob>(ApprovalJob.Key, ApprovalJob.TriggerKey, approvalEvery);
 

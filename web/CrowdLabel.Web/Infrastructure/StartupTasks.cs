@@ -1,5 +1,7 @@
+using System.Data.Common;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
+using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Web.Infrastructure;
 
@@ -15,6 +17,33 @@ public static class StartupTasks
         app.Logger.LogInformation("Migrated the {Provider} database.", options.Provider);
     }
 
+    /// <summary>
+    /// Stops the start, with what to do, when the database cannot be reached or lacks this release's migrations:
+    /// otherwise the scheduler would refuse to start on the missing tables with its own message, or pages would fail.
+    /// </summary>
+    private static async Task RequireMigratedDatabaseAsync(this WebApplication app, DatabaseOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+        List<string> pending;
+        try
+        {
+            pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        }
+        catch (DbException e)
+        {
+            throw new DatabaseConfigurationException(
+                $"The {options.Provider} database could not be reached: {e.Message} Check ConnectionStrings:{DatabaseOptions.ConnectionStringName} and that the server is running.");
+        }
+
+        if (pending.Count > 0)
+        {
+            throw new DatabaseConfigurationException(
+                $"The {options.Provider} database lacks {pending.Count} migration(s) of this release, from {pending[0]}. " +
+                "Run `dotnet CrowdLabel.Web.dll migrate` once, then start the site (or set Database:MigrateOnStart=true on one node).");
+        }
+    }
+
     /// <summary>Migrates when configured (always for the embedded SQLite default), then seeds the demo when asked.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -22,6 +51,10 @@ public static class StartupTasks
         if (options.MigrateOnStart)
         {
             await app.MigrateDatabaseAsync();
+        }
+        else
+        {
+            await app.RequireMigratedDatabaseAsync(options);
         }
 
         // The demo seed runs in Development unless turned off, and anywhere it is turned on.

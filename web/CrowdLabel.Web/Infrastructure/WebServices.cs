@@ -24,14 +24,15 @@ public static class WebServices
     {
         var services = builder.Services;
         var dataFolder = builder.Configuration["DataFolder"] ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data");
+        var database = DatabaseOptions.FromConfiguration(builder.Configuration, dataFolder);
         services.AddCrowdLabelCore();
         services.Configure<ImportOptions>(builder.Configuration.GetSection("Import"));
         services.AddCrowdLabelLedger(builder.Configuration);
         services.AddCrowdLabelWork();
         services.AddCrowdLabelPayments(builder.Configuration);
         services.AddCrowdLabelQuality(builder.Configuration);
-        services.AddCrowdLabelJobs(builder.Configuration);
-        services.AddCrowdLabelData(builder.Configuration, dataFolder);
+        services.AddCrowdLabelJobs(builder.Configuration, quartz => quartz.UseCrowdLabelJobStore(database));
+        services.AddCrowdLabelData(database);
         services.AddScoped<DemoSeed>();
         services.AddCrowdLabelIdentity();
         services.AddCrowdLabelPages();
