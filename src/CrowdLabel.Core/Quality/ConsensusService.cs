@@ -166,11 +166,7 @@ public sealed partial class ConsensusService(
         // The items, the workers' accuracies and the batch's watermark commit together.
         await using (var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken))
         {
-            if (db.Database.IsPostgres())
-            {
-                await PostgresConsensusWriter.WriteAsync(db, batch.TenantId, batchId, changed, cancellationToken);
-            }
-
+            await ConsensusWriter.WriteAsync(db, batch.TenantId, batchId, changed, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

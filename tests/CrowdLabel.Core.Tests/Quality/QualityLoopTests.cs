@@ -122,10 +122,11 @@ public sealed class QualityLoopTests
     }
 
     /// <summary>
-    /// On PostgreSQL a run writes its items in one statement (<see cref="PostgresConsensusWriter"/>). An item a reviewer
-    /// settled between the run's read and its write keeps the reviewer's label; the others take the run's figures, once.
+    /// A run writes its items guarded by the status it read (<see cref="ConsensusWriter"/>: one statement on PostgreSQL,
+    /// one per item elsewhere). An item a reviewer settled between the run's read and its write keeps the reviewer's
+    /// label; the others take the run's figures, once.
     /// </summary>
-    [Theory, OnPostgres]
+    [Theory, OnSqlite, OnPostgres]
     public async Task ConsensusWrite_LeavesAnItemAReviewerSettledMeanwhile_AndWritesTheOthers(DatabaseProvider provider)
     {
         await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 1, workers: 1);
@@ -145,7 +146,7 @@ public sealed class QualityLoopTests
             items[2].RedundancyTarget = 2;
 
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var count = await PostgresConsensusWriter.WriteAsync(db, world.Tenant.TenantId, world.BatchId, items.Select(i => (i, ItemStatus.Open)).ToList(), default);
+            var count = await ConsensusWriter.WriteAsync(db, world.Tenant.TenantId, world.BatchId, items.Select(i => (i, ItemStatus.Open)).ToList(), default);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
             return count;
