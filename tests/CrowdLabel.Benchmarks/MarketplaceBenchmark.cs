@@ -55,7 +55,7 @@ internal static class MarketplaceBenchmark
             {
                 var stopwatch = Stopwatch.StartNew();
                 await using var scope = services.CreateAsyncScope();
-                var batch = (await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workers[2])).Single();
+                var batch = (await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workers[2])).Batches.Single();
                 if (read >= 5)
                 {
                     times.Add(stopwatch.Elapsed.TotalMilliseconds);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +20,10 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
     /// </summary>
     public const int TasksLeftCounted = 1000;
 
-    public async Task<IReadOnlyList<MarketplaceBatch>> ListBatchesAsync(Guid workerId, CancellationToken cancellationToken = default)
+    /// <summary>One page of the batches open to the worker, newest first (the first page of 50 when none is given).</summary>
+    public async Task<MarketplacePage> ListBatchesAsync(Guid workerId, MarketplacePaging? paging = null, CancellationToken cancellationToken = default)
     {
+        var (page, pageSize) = paging ?? MarketplacePaging.First;
         // The marketplace spans tenants by definition, and a worker's request has no current tenant: this reads past the
         // tenant filter on purpose, keeps only what this worker may see (the where clause below), and writes nothing.
         var batches = db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking();
@@ -39,7 +42,7 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
                       (project.Visibility == ProjectVisibility.Public ||
                        workforces.Any(w => w.TenantId == batch.TenantId && w.WorkerId == workerId)) &&
                       (standing == null || standing.Status != ProjectWorkerStatus.Blocked)
-                orderby batch.PublishedAt descending, batch.Name
+                orderby batch.PublishedAt descending, batch.Name, batch.Id
                 select new
                 {
                     batch.Id, batch.Name, ProjectId = project.Id, ProjectName = project.Name, Organization = tenant.Name,
@@ -54,17 +57,17 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
                             !assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId))
                         .Take(TasksLeftCounted + 1).Count(),
                 })
+            // One row past the page, to tell whether there is a next page.
+            .Skip((int)Math.Min((page - 1L) * pageSize, int.MaxValue)).Take(pageSize + 1)
             .ToListAsync(cancellationToken);
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
+        var hasMore = rows.Count > pageSize;
+        rows = rows.Take(pageSize).ToList();
         var estimates = await EstimateTimePerTaskAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
-        return rows.Select(r => new MarketplaceBatch(
+        var listed = rows.Select(r => new MarketplaceBatch(
                 r.Id, r.Name, r.ProjectId, r.ProjectName, r.Organization, new Money(r.PricePerAssignmentMinor, r.Currency),
                 estimates.GetValueOrDefault(r.Id), Math.Min(r.TasksLeft, TasksLeftCounted), r.TasksLeft > TasksLeftCounted, r.NeedsQualification, r.Standing ?? ProjectWorkerStatus.Active, r.StandingReason))
             .ToList();
+        return new MarketplacePage(listed, page, pageSize, hasMore);
     }
 
     /// <summary>
@@ -101,3 +104,36 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
         return times.Count % 2 == 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
     }
 }
+
+/// <summary>Which page of the marketplace to list: pages of <see cref="PageSize"/> batches, from 1.</summary>
+public readonly record struct MarketplacePaging(int Page, int PageSize)
+{
+    public const int DefaultPageSize = 50;
+
+    public const int MaxPageSize = 100;
+
+    public static MarketplacePaging First => new(1, DefaultPageSize);
+
+    /// <summary>Reads the optional "page" and "pageSize" of a request (the page's query string or the API's), or says what to fix.</summary>
+    public static Result<MarketplacePaging> Read(string? page, string? pageSize)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var pageNumber = 1;
+        if (!string.IsNullOrWhiteSpace(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
+        {
+            errors["page"] = [$"page is \"{page}\"; give a whole number from 1 (the first page)."];
+        }
+
+        var size = DefaultPageSize;
+        if (!string.IsNullOrWhiteSpace(pageSize) &&
+            (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            errors["pageSize"] = [$"pageSize is \"{pageSize}\"; give a whole number from 1 to {MaxPageSize} (default {DefaultPageSize})."];
+        }
+
+        return errors.Count > 0 ? Result<MarketplacePaging>.Invalid(errors) : Result<MarketplacePaging>.Success(new MarketplacePaging(pageNumber, size));
+    }
+}
+
+/// <summary>One page of the marketplace; <see cref="HasMore"/> when a next page has batches.</summary>
+public sealed record MarketplacePage(IReadOnlyList<MarketplaceBatch> Batches, int Page, int PageSize, bool HasMore);

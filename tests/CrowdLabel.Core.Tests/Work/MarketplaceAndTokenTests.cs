@@ -72,6 +72,53 @@ public sealed class MarketplaceAndTokenTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task Marketplace_ListsNewestBatchesFirst_APageAtATime(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 1, workers: 1);
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await WorkScenario.CreatePublishedBatchAsync(world.Services, world.Tenant, items: 1);
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        var newest = await WorkScenario.CreatePublishedBatchAsync(world.Services, world.Tenant, items: 1);
+
+        var first = await PageAsync(world, new MarketplacePaging(1, 2));
+        var last = await PageAsync(world, new MarketplacePaging(2, 2));
+        var past = await PageAsync(world, new MarketplacePaging(3, 2));
+        var all = await PageAsync(world, paging: null);
+
+        Assert.Equal([newest, second], first.Batches.Select(b => b.BatchId));
+        Assert.True(first.HasMore);
+        Assert.Equal([world.BatchId], last.Batches.Select(b => b.BatchId));
+        Assert.False(last.HasMore);
+        Assert.Equal((0, false), (past.Batches.Count, past.HasMore));
+        Assert.Equal((1, MarketplacePaging.DefaultPageSize, 3), (all.Page, all.PageSize, all.Batches.Count));
+    }
+
+    [Theory]
+    [InlineData(null, null, 1, 50)]
+    [InlineData("3", "100", 3, 100)]
+    [InlineData(" ", "", 1, 50)]
+    public void Paging_ReadsPageAndPageSize_WithDefaults(string? page, string? pageSize, int expectedPage, int expectedSize)
+    {
+        var paging = MarketplacePaging.Read(page, pageSize);
+
+        Assert.Equal(new MarketplacePaging(expectedPage, expectedSize), paging.Value);
+    }
+
+    [Theory]
+    [InlineData("0", null, "page", "page is \"0\"; give a whole number from 1 (the first page).")]
+    [InlineData("two", null, "page", "page is \"two\"; give a whole number from 1 (the first page).")]
+    [InlineData("-1", null, "page", "page is \"-1\"; give a whole number from 1 (the first page).")]
+    [InlineData(null, "101", "pageSize", "pageSize is \"101\"; give a whole number from 1 to 100 (default 50).")]
+    [InlineData(null, "0", "pageSize", "pageSize is \"0\"; give a whole number from 1 to 100 (default 50).")]
+    public void Paging_RefusesWhatIsNotAPage_SayingWhatToGive(string? page, string? pageSize, string field, string message)
+    {
+        var paging = MarketplacePaging.Read(page, pageSize);
+
+        Assert.False(paging.Succeeded);
+        Assert.Equal([message], paging.Errors[field]);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task WorkerTokens_AreShownOnce_StoredHashed_AndStopWorkingWhenRevoked(DatabaseProvider provider)
     {
         await using var world = await WorkWorld.StartAsync(provider, items: 1);
@@ -100,9 +147,12 @@ public sealed class MarketplaceAndTokenTests
         Assert.Empty(await tokens.ListAsync(other));
     }
 
-    private static async Task<IReadOnlyList<MarketplaceBatch>> ListAsync(WorkWorld world, Guid workerId)
+    private static async Task<IReadOnlyList<MarketplaceBatch>> ListAsync(WorkWorld world, Guid workerId) =>
+        (await PageAsync(world, paging: null, workerId)).Batches;
+
+    private static async Task<MarketplacePage> PageAsync(WorkWorld world, MarketplacePaging? paging, Guid? workerId = null)
     {
         await using var scope = world.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workerId);
+        return await scope.ServiceProvider.GetRequiredService<MarketplaceService>().ListBatchesAsync(workerId ?? world.Workers[0], paging);
     }
 }

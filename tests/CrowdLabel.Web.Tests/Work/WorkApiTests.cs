@@ -216,6 +216,41 @@ public sealed class WorkApiTests
     }
 
     [Fact]
+    public async Task Marketplace_ComesInPages_OnTheApiAndThePage_AndABadPageSaysWhatToGive()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, older, _, api) = await ArrangeAsync(site, items: 1);
+        var newer = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 1);
+        var browser = site.Browser();
+        await browser.SignInAsync("worker1@crowd.test", Scenario.Password);
+
+        var firstPage = await api.GetAsync(new Uri("/api/v1/work/batches?pageSize=1", UriKind.Relative));
+        var secondPage = await api.GetAsync(new Uri("/api/v1/work/batches?page=2&pageSize=1", UriKind.Relative));
+        var badPage = await api.GetAsync(new Uri("/api/v1/work/batches?page=0&pageSize=500", UriKind.Relative));
+        var firstHtml = await (await browser.GetAsync("/work")).Content.ReadAsStringAsync();
+        var secondHtml = await (await browser.GetAsync("/work?page=2&pageSize=1")).Content.ReadAsStringAsync();
+        var badHtml = await browser.GetAsync("/work?page=first");
+
+        Assert.Equal([newer], (await firstPage.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(b => b.GetProperty("batchId").GetGuid()));
+        Assert.Equal("</api/v1/work/batches?page=2&pageSize=1>; rel=\"next\"", firstPage.Headers.GetValues("Link").Single());
+        Assert.Equal([older], (await secondPage.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(b => b.GetProperty("batchId").GetGuid()));
+        Assert.False(secondPage.Headers.Contains("Link"));
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+        var errors = (await badPage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("page is \"0\"; give a whole number from 1 (the first page).", errors.GetProperty("page")[0].GetString());
+        Assert.Equal("pageSize is \"500\"; give a whole number from 1 to 100 (default 50).", errors.GetProperty("pageSize")[0].GetString());
+        // Both batches fit the page's 50: no page links.
+        Assert.Contains($"/work/batches/{older}", firstHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"pages\"", firstHtml, StringComparison.Ordinal);
+        Assert.Contains($"/work/batches/{older}", secondHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/work/batches/{newer}", secondHtml, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/work?page=1&amp;pageSize=1\" rel=\"prev\">", secondHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"next\"", secondHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badHtml.StatusCode);
+        Assert.Contains("page is &quot;first&quot;; give a whole number from 1 (the first page).", await badHtml.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DemoSeed_GivesEachDemoWorkerAWorkingToken()
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite, environment: "Development", seedDemo: true);

@@ -40,7 +40,7 @@ public static class WorkApi
     {
         var api = app.MapGroup("/api/v1/work").RequireAuthorization(Policies.WorkerApi).WithTags("Work");
         api.MapGet("/batches", ListBatchesAsync)
-            .WithDescription("The batches open to this worker: pay per task, estimated time per task (median so far), tasks left, organization.");
+            .WithDescription("The batches open to this worker, newest first, 50 a page (?page=2, ?pageSize= up to 100; a Link header rel=\"next\" when there are more): pay per task, estimated time per task (median so far), tasks left, organization.");
         api.MapPost("/batches/{batchId:guid}/claim", ClaimAsync)
             .WithDescription("Leases the next task of the batch to this worker (or gives back the one they hold); 204 when nothing is left for them.");
         api.MapPost("/assignments/{assignmentId:guid}/answer", AnswerAsync)
@@ -50,8 +50,24 @@ public static class WorkApi
         return app;
     }
 
-    private static async Task<Ok<List<WorkBatchDto>>> ListBatchesAsync(ClaimsPrincipal user, MarketplaceService marketplace, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await marketplace.ListBatchesAsync(WorkerId(user), cancellationToken)).Select(WorkBatchDto.From).ToList());
+    /// <summary>A page of batches (?page=1&amp;pageSize=50 by default, at most 100); a Link header (rel="next") when there are more.</summary>
+    private static async Task<Results<Ok<List<WorkBatchDto>>, ValidationProblem>> ListBatchesAsync(
+        string? page, string? pageSize, ClaimsPrincipal user, MarketplaceService marketplace, HttpContext http, CancellationToken cancellationToken)
+    {
+        var paging = MarketplacePaging.Read(page, pageSize);
+        if (!paging.Succeeded)
+        {
+            return TypedResults.ValidationProblem(paging.Errors, title: "The marketplace page was not listed.");
+        }
+
+        var listed = await marketplace.ListBatchesAsync(WorkerId(user), paging.Value, cancellationToken);
+        if (listed.HasMore)
+        {
+            http.Response.Headers.Link = $"</api/v1/work/batches?page={listed.Page + 1}&pageSize={listed.PageSize}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(listed.Batches.Select(WorkBatchDto.From).ToList());
+    }
 
     private static async Task<Results<Ok<WorkTask>, NoContent, NotFound, ProblemHttpResult>> ClaimAsync(
         Guid batchId, ClaimsPrincipal user, AssignmentService assignments, CancellationToken cancellationToken)
