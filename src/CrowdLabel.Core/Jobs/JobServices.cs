@@ -28,6 +28,13 @@ public static class JobServices
         var every = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ExpireLeasesSecondsKey, 30)));
         var consensusEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ConsensusSecondsKey, 15)));
         var approvalEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(ApprovalSecondsKey, 300)));
+        var triggers = new List<ITrigger>
+        {
+            Every(ExpireLeasesJob.Key, ExpireLeasesJob.TriggerKey, every),
+            Every(ConsensusJob.Key, ConsensusJob.TriggerKey, consensusEvery),
+            Every(ApprovalJob.Key, ApprovalJob.TriggerKey, approvalEvery),
+        };
+        triggers.AddRange(PaymentServices.PaymentTriggers(configuration));
         services.AddQuartz(quartz =>
         {
             if (useStore is null)
@@ -39,31 +46,32 @@ public static class JobServices
                 useStore(quartz);
             }
 
-            quartz.AddJob<ExpireLeasesJob>(job => job.WithIdentity(ExpireLeasesJob.Key).DisallowConcurrentExecution());
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(ExpireLeasesJob.Key)
-                .WithIdentity(ExpireLeasesJob.TriggerKey)
-                // The first run waits one interval, so it never races the migrations and seed of a starting site.
-                .StartAt(DateTimeOffset.UtcNow + every)
-                .WithSimpleSchedule(schedule => schedule.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-            quartz.AddPaymentJobs(configuration);
             // Each job runs on one node at a time: in the clustered store (PostgreSQL, SQL Server) each firing runs on
-            // one node of the cluster, and in memory (SQLite) there is one node.
-            Repeat<ConsensusJob>(ConsensusJob.Key, ConsensusJob.TriggerKey, consensusEvery);
-            Repeat<ApprovalJob>(ApprovalJob.Key, ApprovalJob.TriggerKey, approvalEvery);
+            // one node of the cluster, and in memory (SQLite) there is one node. The triggers are written by JobSchedule.
+            Job<ExpireLeasesJob>(ExpireLeasesJob.Key);
+            Job<ConsensusJob>(ConsensusJob.Key);
+            Job<ApprovalJob>(ApprovalJob.Key);
+            Job<PayoutJob>(PayoutJob.Key);
+            Job<StripeEventRetryJob>(StripeEventRetryJob.Key);
 
-            void Repeat<TJob>(JobKey key, TriggerKey triggerKey, TimeSpan interval)
-                where TJob : IJob
-            {
-                quartz.AddJob<TJob>(job => job.WithIdentity(key).DisallowConcurrentExecution());
-                quartz.AddTrigger(trigger => trigger
-                    .ForJob(key)
-                    .WithIdentity(triggerKey)
-                    .StartAt(DateTimeOffset.UtcNow + interval)
-                    .WithSimpleSchedule(schedule => schedule.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-            }
+            void Job<TJob>(JobKey key)
+                where TJob : IJob =>
+                quartz.AddJob<TJob>(job => job.WithIdentity(key).StoreDurably().DisallowConcurrentExecution());
         });
+        services.AddSingleton(new JobSchedule(triggers));
+        // Before Quartz's own hosted service, which starts the scheduler: the triggers are in place when it fires.
+        services.AddHostedService<JobScheduleWriter>();
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
     }
+
+    /// <summary>
+    /// A trigger firing every <paramref name="interval"/>, the first time one interval from now (so it never races the
+    /// migrations and seed of a starting site); a firing missed while no node ran is skipped, not caught up.
+    /// </summary>
+    internal static ITrigger Every(JobKey job, TriggerKey key, TimeSpan interval) =>
+        TriggerBuilder.Create().ForJob(job).WithIdentity(key)
+            .StartAt(DateTimeOffset.UtcNow + interval)
+            .WithSimpleSchedule(schedule => schedule.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
 }

@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
@@ -30,21 +31,17 @@ public static class PaymentServices
         return services;
     }
 
-    /// <summary>Adds the payout run and the event retry job to the scheduler (called from AddCrowdLabelJobs).</summary>
-    public static IQuartzBuilder AddPaymentJobs(this IQuartzBuilder quartz, IConfiguration configuration)
+    /// <summary>The triggers of the payout run (cron, UTC) and of the event retry job (interval), for AddCrowdLabelJobs.</summary>
+    public static IEnumerable<ITrigger> PaymentTriggers(IConfiguration configuration)
     {
         var section = configuration.GetSection(StripeOptions.SectionName);
         var defaults = new StripeOptions();
         var schedule = section.GetValue(nameof(StripeOptions.PayoutSchedule), defaults.PayoutSchedule)!;
         var retryEvery = TimeSpan.FromSeconds(Math.Max(1, section.GetValue(nameof(StripeOptions.EventRetrySeconds), defaults.EventRetrySeconds)));
-        quartz.AddJob<PayoutJob>(job => job.WithIdentity(PayoutJob.Key).DisallowConcurrentExecution());
-        quartz.AddTrigger(trigger => trigger.ForJob(PayoutJob.Key).WithIdentity(PayoutJob.TriggerKey)
-            .WithCronSchedule(IsCron(schedule) ? schedule : defaults.PayoutSchedule, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
-        quartz.AddJob<StripeEventRetryJob>(job => job.WithIdentity(StripeEventRetryJob.Key).DisallowConcurrentExecution());
-        quartz.AddTrigger(trigger => trigger.ForJob(StripeEventRetryJob.Key).WithIdentity(StripeEventRetryJob.TriggerKey)
-            .StartAt(DateTimeOffset.UtcNow + retryEvery)
-            .WithSimpleSchedule(s => s.WithInterval(retryEvery).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-        return quartz;
+        yield return TriggerBuilder.Create().ForJob(PayoutJob.Key).WithIdentity(PayoutJob.TriggerKey)
+            .WithCronSchedule(IsCron(schedule) ? schedule : defaults.PayoutSchedule, cron => cron.InTimeZone(TimeZoneInfo.Utc))
+            .Build();
+        yield return JobServices.Every(StripeEventRetryJob.Key, StripeEventRetryJob.TriggerKey, retryEvery);
     }
 
     private static bool IsCron(string expression)

@@ -216,6 +216,7 @@ public sealed class ClaimTests
         await using var provider = services.BuildServiceProvider();
 
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await provider.GetRequiredService<JobSchedule>().WriteAsync(scheduler);
         await using var otherHost = new ServiceCollection().AddLogging().AddCrowdLabelJobs(configuration).BuildServiceProvider();
         var otherScheduler = await otherHost.GetRequiredService<ISchedulerFactory>().GetScheduler();
         try
