@@ -1,5 +1,6 @@
 using CrowdLabel.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace CrowdLabel.Core;
@@ -58,6 +59,8 @@ public interface ICrowdLabelDb
     DbSet<StripeRefund> StripeRefunds { get; }
 
     DatabaseFacade Database { get; }
+
+    ChangeTracker ChangeTracker { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

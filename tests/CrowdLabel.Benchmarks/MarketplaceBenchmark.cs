@@ -43,7 +43,7 @@ internal static class MarketplaceBenchmark
                 var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
                 foreach (var worker in workers.Take(2))
                 {
-                    await AnswerEveryItemAsync(db, provider, worker);
+                    await BenchmarkAnswers.AnswerEveryItemAsync(db, provider, worker);
                 }
 
                 await db.Items.ExecuteUpdateAsync(u => u.SetProperty(i => i.Claimed, 2).SetProperty(i => i.AnswerCount, 2));
@@ -69,22 +69,5 @@ internal static class MarketplaceBenchmark
         }
 
         return 0;
-    }
-
-    /// <summary>One submitted answer from the worker on every item, written in one statement.</summary>
-    private static async Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker)
-    {
-        var postgres = provider == DatabaseProvider.Postgres;
-        // The values are the benchmark's own (a Guid and constants), never input.
-        var (id, workerId, leased, submitted) = postgres
-            ? ("gen_random_uuid()", $"'{worker}'::uuid", "now() - interval '30 seconds'", "now()")
-            : ("upper(hex(randomblob(16)))", $"'{worker.ToString().ToUpperInvariant()}'", "'2026-03-02 13:59:30'", "'2026-03-02 14:00:00'");
-        var sql = $"""
-            INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt", "SubmittedAt", "Label")
-            SELECT {id}, "TenantId", "BatchId", "Id", {workerId}, 1, 'Submitted', {leased}, {submitted}, {submitted}, 'yes' FROM "Items"
-            """;
-#pragma warning disable EF1002 // no input in it (above)
-        await db.Database.ExecuteSqlRawAsync(sql);
-#pragma warning restore EF1002
     }
 }

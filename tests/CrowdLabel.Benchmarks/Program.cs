@@ -5,6 +5,7 @@ internal static class Program
 {
     private static readonly SortedDictionary<string, (string Summary, Func<string[], int> Run)> Commands = new(StringComparer.Ordinal)
     {
+        ["approval"] = ("the requester approving every answer of a batch (5,000 items, 10,000 answers) on SQLite and PostgreSQL: approval [ITEMS]", ApprovalBenchmark.Run),
         ["consensus"] = ("Dawid-Skene fit at 100k, 1M and 10M synthetic answers, and the CLI on a 1M-row CSV", ConsensusBenchmark.Run),
         ["consensus-sparsity"] = ("accuracy of MV, DS and one-coin on the synthetic crowd at 20, 100 and 1000 answers per worker", ConsensusBenchmark.RunSparsity),
         ["consensus-datasets"] = ("accuracy of MV, DS and one-coin on the real datasets in tests/data, and DS fit time", ConsensusBenchmark.RunDatasets),

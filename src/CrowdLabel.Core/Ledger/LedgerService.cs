@@ -195,32 +195,57 @@ public sealed class LedgerService(ICrowdLabelDb db, ITenantContext tenantContext
                     : Result<LedgerTransaction>.Invalid(nameof(idempotencyKey), $"The key \"{idempotencyKey}\" was used for another movement.");
             }
 
-            var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
-            if (batch is null)
-            {
-                return Result<LedgerTransaction>.NotFound();
-            }
-
-            if (batch.Status is not (BatchStatus.Published or BatchStatus.Paused))
-            {
-                return Result<LedgerTransaction>.Invalid("", $"Work is paid only in a published or paused batch; this one is {batch.Status}.");
-            }
-
-            var pay = checked(batch.PricePerAssignmentMinor * assignments);
-            var fee = checked(batch.FeePerAssignmentMinor * assignments);
-            var escrow = LedgerAccounts.BatchEscrow(batchId);
-            var held = await BalanceAsync(escrow, batch.Currency, cancellationToken);
-            if (held < pay + fee)
-            {
-                return Result<LedgerTransaction>.Invalid("",
-                    $"The escrow of this batch holds {Money.Format(held, batch.Currency)}; paying for {Plural(assignments, "approved assignment")} needs {Money.Format(pay + fee, batch.Currency)}.");
-            }
-
-            var movement = new Movement(LedgerKinds.Approval, $"Approved {Plural(assignments, "assignment")} in batch \"{batch.Name}\"",
-                batch.Currency, tenantId, batchId, UserId: null, idempotencyKey);
-            return Result<LedgerTransaction>.Success(Post(movement,
-                (escrow, -(pay + fee)), (LedgerAccounts.WorkerEarnings(workerId), pay), (LedgerAccounts.PlatformRevenue, fee)));
+            var paid = await PayApprovedWorkAsync(tenantId, batchId, [new ApprovedWork(workerId, assignments, idempotencyKey)], cancellationToken);
+            return paid.IsNotFound ? Result<LedgerTransaction>.NotFound()
+                : paid.Succeeded ? Result<LedgerTransaction>.Success(paid.Value!.Single())
+                : Result<LedgerTransaction>.Invalid(paid.Errors);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Pays for the approved work of several workers in one batch at once: one ledger transaction per worker (its own
+    /// description and idempotency key), after one check that the escrow holds all of it. Joins the caller's
+    /// transaction, in which the answers were marked approved; nothing is posted when the escrow cannot pay it all.
+    /// </summary>
+    internal async Task<Result<IReadOnlyList<LedgerTransaction>>> RecordApprovedWorkAsync(
+        Guid batchId, IReadOnlyList<ApprovedWork> work, CancellationToken cancellationToken)
+    {
+        var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Recording approved work needs a current tenant.");
+        return await InTenantLockAsync(tenantId, () => PayApprovedWorkAsync(tenantId, batchId, work, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The payment of approved work, inside the tenant's lock: the batch's checks, one escrow check, the postings.</summary>
+    private async Task<Result<IReadOnlyList<LedgerTransaction>>> PayApprovedWorkAsync(
+        Guid tenantId, Guid batchId, IReadOnlyList<ApprovedWork> work, CancellationToken cancellationToken)
+    {
+        var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
+        if (batch is null)
+        {
+            return Result<IReadOnlyList<LedgerTransaction>>.NotFound();
+        }
+
+        if (batch.Status is not (BatchStatus.Published or BatchStatus.Paused))
+        {
+            return Result<IReadOnlyList<LedgerTransaction>>.Invalid("", $"Work is paid only in a published or paused batch; this one is {batch.Status}.");
+        }
+
+        var assignments = work.Sum(w => (long)w.Assignments);
+        var total = checked((batch.PricePerAssignmentMinor + batch.FeePerAssignmentMinor) * assignments);
+        var escrow = LedgerAccounts.BatchEscrow(batchId);
+        var held = await BalanceAsync(escrow, batch.Currency, cancellationToken);
+        if (held < total)
+        {
+            return Result<IReadOnlyList<LedgerTransaction>>.Invalid("",
+                $"The escrow of this batch holds {Money.Format(held, batch.Currency)}; paying for {Plural(assignments, "approved assignment")} needs {Money.Format(total, batch.Currency)}.");
+        }
+
+        return Result<IReadOnlyList<LedgerTransaction>>.Success(work.Select(w =>
+        {
+            var (pay, fee) = (checked(batch.PricePerAssignmentMinor * w.Assignments), checked(batch.FeePerAssignmentMinor * w.Assignments));
+            var movement = new Movement(LedgerKinds.Approval, $"Approved {Plural(w.Assignments, "assignment")} in batch \"{batch.Name}\"",
+                batch.Currency, tenantId, batchId, UserId: null, w.IdempotencyKey);
+            return Post(movement, (escrow, -(pay + fee)), (LedgerAccounts.WorkerEarnings(w.WorkerId), pay), (LedgerAccounts.PlatformRevenue, fee));
+        }).ToList());
     }
 
     /// <summary>
@@ -370,3 +395,6 @@ public sealed class LedgerService(ICrowdLabelDb db, ITenantContext tenantContext
 
 /// <summary>What a ledger transaction is about; its postings are passed beside it.</summary>
 internal sealed record Movement(string Kind, string Description, string Currency, Guid? TenantId, Guid? BatchId, Guid? UserId, string? IdempotencyKey);
+
+/// <summary>One worker's approved answers in a batch, paid as one ledger transaction.</summary>
+internal sealed record ApprovedWork(Guid WorkerId, int Assignments, string? IdempotencyKey);

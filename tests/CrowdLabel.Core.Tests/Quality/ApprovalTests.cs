@@ -1,0 +1,61 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Quality;
+using CrowdLabel.Core.Tests.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowdLabel.Core.Tests.Quality;
+
+public sealed class ApprovalTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ApprovingABatch_PaysEachWorker_InOneLedgerTransactionForAllTheirAnswers(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 2, workers: 2);
+        foreach (var worker in world.Workers)
+        {
+            await world.WorkUntilDoneAsync(worker, _ => "yes");
+        }
+
+        var outcome = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveBatchAsync(world.BatchId));
+
+        Assert.Equal(new ApprovalOutcome(6, 0), outcome.Value);
+        Assert.All((await world.SnapshotAsync()).Assignments, a => Assert.Equal(AssignmentStatus.Approved, a.Status));
+        await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+            var approvals = await db.LedgerTransactions.Include(t => t.Postings)
+                .Where(t => t.BatchId == world.BatchId && t.Kind == LedgerKinds.Approval).ToListAsync();
+            var batch = await db.Batches.SingleAsync(b => b.Id == world.BatchId);
+            Assert.Equal(2, approvals.Count);
+            Assert.All(approvals, t => Assert.Equal($"Approved 3 assignments in batch \"{batch.Name}\"", t.Description));
+            foreach (var worker in world.Workers)
+            {
+                var earned = approvals.SelectMany(t => t.Postings).Where(p => p.Account == LedgerAccounts.WorkerEarnings(worker)).Sum(p => p.AmountMinor);
+                Assert.Equal(3 * batch.PricePerAssignmentMinor, earned);
+            }
+        }
+
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ApprovingABatch_WhenTheEscrowCannotPayForAll_PaysAsManyAsItCan_AndLeavesTheRestWaiting(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 3, redundancy: 1, workers: 1);
+        await world.WorkUntilDoneAsync(world.Workers[0], _ => "yes");
+        // The escrow held three answers' pay and fees; two answers' worth go elsewhere first.
+        var elsewhere = await world.InTenantAsync(s => s.GetRequiredService<LedgerService>().RecordApprovedWorkAsync(world.BatchId, Guid.CreateVersion7(), 2));
+        Assert.True(elsewhere.Succeeded);
+
+        var outcome = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveBatchAsync(world.BatchId));
+
+        Assert.Equal(["1 answers were approved; 2 could not be paid from the batch's escrow."], outcome.Errors[""]);
+        Assert.Equal([AssignmentStatus.Approved, AssignmentStatus.Submitted, AssignmentStatus.Submitted],
+            (await world.SnapshotAsync()).Assignments.OrderBy(a => a.SubmittedAt).Select(a => a.Status));
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+}
