@@ -54,6 +54,9 @@ public sealed class PayoutService(
         foreach (var workerId in workers)
         {
             created += await CreatePayoutsAsync(workerId, cancellationToken);
+            // Committed: tracking every worker's payout and ledger entries would make each later save look through
+            // all of them (what made approving a batch slow down with its size; docs/benchmarks.md).
+            db.ChangeTracker.Clear();
         }
 
         var pending = await db.Payouts.AsNoTracking().Where(p => p.Status == PayoutStatus.Pending)
