@@ -17,7 +17,6 @@ public static class JobStore
     /// <summary>Configures the scheduler's store for the configured database.</summary>
     public static void UseCrowdLabelJobStore(this IQuartzBuilder quartz, DatabaseOptions options)
     {
-
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:

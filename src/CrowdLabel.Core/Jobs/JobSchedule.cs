@@ -12,8 +12,6 @@ namespace CrowdLabel.Core.Jobs;
 /// </summary>
 public sealed class JobSchedule(IReadOnlyList<ITrigger> triggers)
 {
-    public IReadOnlyList<ITrigger> Triggers => triggers;
-
     public async Task WriteAsync(IScheduler scheduler, CancellationToken cancellationToken = default)
     {
         foreach (var trigger in triggers)
