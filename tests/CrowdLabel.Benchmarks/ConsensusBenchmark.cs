@@ -202,31 +202,11 @@ internal static class ConsensusBenchmark
     /// <remarks>The CLI's child runs with tiered compilation off, as the crowdlabel executable does (its project sets it).</remarks>
     private static (Dictionary<string, string> Result, double Seconds) Child(params string[] args)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (args[0] == CliCommand)
+        var environment = args[0] == CliCommand ? new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" } : null;
+        var (exitCode, output, seconds) = ChildProcess.Run(args, environment);
+        if (exitCode != 0)
         {
-            start.Environment["DOTNET_TieredCompilation"] = "0";
-        }
-
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(ConsensusBenchmark).Assembly.Location);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var seconds = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException($"{string.Join(' ', args)} exited with {exitCode}:\n{output}");
         }
 
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal)) ?? string.Empty;

@@ -33,22 +33,11 @@ internal static class ImportBenchmark
 
         foreach (var provider in providers)
         {
-            var self = Environment.ProcessPath ?? "dotnet";
-            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            var (exitCode, output, _) = ChildProcess.Run([RunCommand, provider.ToString(), csv]);
+            Console.WriteLine(output.TrimEnd());
+            if (exitCode != 0)
             {
-                start.ArgumentList.Add(typeof(ImportBenchmark).Assembly.Location);
-            }
-
-            start.ArgumentList.Add(RunCommand);
-            start.ArgumentList.Add(provider.ToString());
-            start.ArgumentList.Add(csv);
-            using var child = Process.Start(start)!;
-            Console.WriteLine(child.StandardOutput.ReadToEnd().TrimEnd());
-            child.WaitForExit();
-            if (child.ExitCode != 0)
-            {
-                return child.ExitCode;
+                return exitCode;
             }
         }
 
