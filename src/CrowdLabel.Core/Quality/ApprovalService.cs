@@ -192,11 +192,11 @@ public sealed class ApprovalService(
             else
             {
                 // The escrow cannot pay for all of them: one at a time, as far as it goes.
-                foreach (var (answerId, workerId) in answers)
+                foreach (var answer in answers)
                 {
-                    var one = await ApproveOneAsync(batchId, answerId, workerId, cancellationToken);
-                    approved += one == true ? 1 : 0;
-                    failed += one == false ? 1 : 0;
+                    var one = await ApproveTogetherAsync(batchId, [answer], cancellationToken);
+                    approved += one ?? 0;
+                    failed += one is null ? 1 : 0;
                 }
             }
 
@@ -216,6 +216,7 @@ public sealed class ApprovalService(
     /// Marks the answers still waiting approved and pays them, in one transaction: one ledger transaction per worker
     /// (keyed by that worker's first answer among them), one check of the escrow. Returns how many were approved (the
     /// others were approved or rejected by someone else first), or null, changing nothing, when the escrow cannot pay.
+    /// Called with one answer, it is the one-at-a-time approval the pass falls back to.
     /// </summary>
     private async Task<int?> ApproveTogetherAsync(Guid batchId, IReadOnlyList<(Guid Id, Guid WorkerId)> answers, CancellationToken cancellationToken)
     {
@@ -224,7 +225,8 @@ public sealed class ApprovalService(
         var marked = new List<(Guid Id, Guid WorkerId)>();
         foreach (var answer in answers)
         {
-            if (await MarkApprovedAsync(answer.Id, now, cancellationToken))
+            if (await db.Assignments.Where(a => a.Id == answer.Id && a.Status == AssignmentStatus.Submitted)
+                    .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, AssignmentStatus.Approved).SetProperty(a => a.ReviewedAt, now), cancellationToken) == 1)
             {
                 marked.Add(answer);
             }
@@ -248,35 +250,5 @@ public sealed class ApprovalService(
 
         await transaction.CommitAsync(cancellationToken);
         return marked.Count;
-    }
-
-    /// <summary>Marks one answer approved if it still waits for approval (inside the caller's transaction).</summary>
-    private async Task<bool> MarkApprovedAsync(Guid assignmentId, DateTime now, CancellationToken cancellationToken) =>
-        await db.Assignments.Where(a => a.Id == assignmentId && a.Status == AssignmentStatus.Submitted)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Approved).SetProperty(a => a.ReviewedAt, now), cancellationToken) == 1;
-
-    /// <summary>
-    /// Marks one answer approved and pays it, together or not at all: true when paid, null when someone else approved
-    /// or rejected it first, false when the escrow could not pay (nothing changes then).
-    /// </summary>
-    private async Task<bool?> ApproveOneAsync(Guid batchId, Guid assignmentId, Guid workerId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
-        if (!await MarkApprovedAsync(assignmentId, now, cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return null;
-        }
-
-        var paid = await ledger.RecordApprovedWorkAsync(batchId, workerId, 1, $"approval:{assignmentId:N}", cancellationToken);
-        if (!paid.Succeeded)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 }
