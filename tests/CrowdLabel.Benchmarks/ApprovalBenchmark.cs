@@ -3,7 +3,6 @@ using System.Globalization;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Quality;
-using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +26,7 @@ internal static class ApprovalBenchmark
         Console.WriteLine($"approve a batch: {items:N0} items, two answers on each ({2 * items:N0} answers waiting for approval)");
         Console.WriteLine("| provider | answers approved | seconds | approvals/s | ledger transactions | escrow postings |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
-        foreach (var provider in TestDatabase.PostgresServer is null ? [DatabaseProvider.Sqlite] : new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        foreach (var provider in BenchmarkProviders.Available)
         {
             await using var database = await TestDatabase.CreateAsync(provider);
             await using var services = await AppServices.CreateAsync(database, configure: WorkScenario.CheapPasswordHashes);

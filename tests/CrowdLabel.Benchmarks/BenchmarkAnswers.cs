@@ -10,20 +10,27 @@ namespace CrowdLabel.Benchmarks;
 /// </summary>
 internal static class BenchmarkAnswers
 {
-    /// <summary>One submitted answer from the worker on every item, written in one statement.</summary>
-    public static async Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker)
+    /// <summary>One submitted answer "yes" from the worker on every item, written in one statement.</summary>
+    public static Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker) =>
+        AnswerItemsAsync(db, provider, worker, "1 = 1", "'yes'");
+
+    /// <summary>
+    /// One submitted answer from the worker on each item that <paramref name="where"/> selects, with the label
+    /// <paramref name="label"/> gives; both are SQL over the item's "RowNumber", written by the benchmark (never input).
+    /// </summary>
+    public static async Task AnswerItemsAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker, string where, string label)
     {
         var postgres = provider == DatabaseProvider.Postgres;
-        // The values are the benchmark's own (a Guid and constants), never input.
         // On SQLite a Guid is text in EF Core's form (upper case, with dashes), so that lookups by id find it.
         var (id, workerId, leased, submitted) = postgres
-            ? ("gen_random_uuid()", $"'{worker}'::uuid", "now() - interval '30 seconds'", "now()")
+            ? ("gen_random_uuid()", $"'{worker}'::uuid", "now() - interval '90 seconds'", "now() - interval '1 minute'")
             : ("substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21)",
                 $"'{worker.ToString().ToUpperInvariant()}'", "'2026-03-02 13:59:30'", "'2026-03-02 14:00:00'");
         var sql = $"""
             INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt", "SubmittedAt", "Label")
-            SELECT {id}, "TenantId", "BatchId", "Id", {workerId}, 1, 'Submitted', {leased}, {submitted}, {submitted}, 'yes'
-            FROM (SELECT {(postgres ? "''" : "hex(randomblob(16))")} AS h, "TenantId", "BatchId", "Id" FROM "Items") AS items
+            SELECT {id}, "TenantId", "BatchId", "Id", {workerId}, 1, 'Submitted', {leased}, {submitted}, {submitted}, {label}
+            FROM (SELECT {(postgres ? "''" : "hex(randomblob(16))")} AS h, "TenantId", "BatchId", "Id", "RowNumber" FROM "Items") AS items
+            WHERE {where}
             """;
 #pragma warning disable EF1002 // no input in it (above)
         await db.Database.ExecuteSqlRawAsync(sql);

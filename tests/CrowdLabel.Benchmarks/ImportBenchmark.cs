@@ -23,9 +23,7 @@ internal static class ImportBenchmark
         WriteCsv(csv, rows);
         Console.WriteLine($"import of {rows:N0} CSV rows ({new FileInfo(csv).Length / (1024.0 * 1024.0):F1} MB), one fresh process per provider");
         Console.WriteLine($"{"provider",-10} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
-        var providers = TestDatabase.PostgresServer is null
-            ? new[] { DatabaseProvider.Sqlite }
-            : [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
+        var providers = BenchmarkProviders.Available;
         if (TestDatabase.PostgresServer is null)
         {
             Console.WriteLine("(PostgreSQL skipped: run tests/CrowdLabel.Benchmarks/run.sh import, which starts one)");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Work;
-using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +30,7 @@ internal static class MarketplaceBenchmark
         Console.WriteLine($"marketplace of a worker: one published batch of {Items:N0} items with {2 * Items:N0} answers; 5 warm-up reads, then 20 measured");
         Console.WriteLine("| provider | median ms | slowest ms | tasks left shown |");
         Console.WriteLine("| --- | --- | --- | --- |");
-        foreach (var provider in TestDatabase.PostgresServer is null ? [DatabaseProvider.Sqlite] : new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        foreach (var provider in BenchmarkProviders.Available)
         {
             await using var database = await TestDatabase.CreateAsync(provider);
             await using var services = await AppServices.CreateAsync(database, configure: WorkScenario.CheapPasswordHashes);

@@ -7,6 +7,7 @@ internal static class Program
     {
         ["approval"] = ("the requester approving every answer of a batch (5,000 items, 10,000 answers) on SQLite and PostgreSQL: approval [ITEMS]", ApprovalBenchmark.Run),
         ["consensus"] = ("Dawid-Skene fit at 100k, 1M and 10M synthetic answers, and the CLI on a 1M-row CSV", ConsensusBenchmark.Run),
+        ["consensus-run"] = ("the consensus job's run over one batch of 60,000 items and 180,000 answers, on SQLite and PostgreSQL: consensus-run [ITEMS]", ConsensusRunBenchmark.Run),
         ["consensus-sparsity"] = ("accuracy of MV, DS and one-coin on the synthetic crowd at 20, 100 and 1000 answers per worker", ConsensusBenchmark.RunSparsity),
         ["consensus-datasets"] = ("accuracy of MV, DS and one-coin on the real datasets in tests/data, and DS fit time", ConsensusBenchmark.RunDatasets),
         [ConsensusBenchmark.FitCommand] = ("(child process) one Dawid-Skene fit: consensus-fit ANSWERS", ConsensusBenchmark.RunFit),

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using CrowdLabel.Consensus;
 using CrowdLabel.Core.Batches;
@@ -31,6 +34,7 @@ public sealed partial class ConsensusService(
     ICrowdLabelDb db,
     TenantContext tenantContext,
     BatchLifecycleService lifecycle,
+    ConsensusAnswerCache answerCache,
     IServiceScopeFactory scopes,
     IOptions<QualityOptions> options,
     TimeProvider clock,
@@ -87,47 +91,46 @@ public sealed partial class ConsensusService(
         // Items first, answers second: an answer that lands in between is in the answers but not yet in the item's
         // counts, never the other way round, so no item is decided on answers the engine did not see. Only answered
         // items, and not their data: the run changes nothing else and learns nothing from the rest (an item's first
-        // answer landing in between is seen by the next run). Attached as read, so saving writes only what Apply
-        // changes, never the counts that claims and answers move meanwhile.
+        // answer landing in between is seen by the next run). Not tracked: a run writes only the consensus columns of
+        // the items Apply changed (ConsensusWriter), never the counts that claims and answers move meanwhile, and
+        // tracking every item of a large batch cost more than the rest of a run that changes nothing.
         var items = await db.Items.AsNoTracking()
             .Where(i => i.BatchId == batchId && i.AnswerCount > 0)
             .Select(i => new Item
             {
-                Id = i.Id, TenantId = i.TenantId, BatchId = i.BatchId, RowNumber = i.RowNumber, ExternalId = i.ExternalId, GoldLabel = i.GoldLabel,
-                Status = i.Status, RedundancyTarget = i.RedundancyTarget, Claimed = i.Claimed, AnswerCount = i.AnswerCount,
+                Id = i.Id, TenantId = batch.TenantId, BatchId = batchId, RowNumber = i.RowNumber, GoldLabel = i.GoldLabel,
+                Status = i.Status, RedundancyTarget = i.RedundancyTarget, AnswerCount = i.AnswerCount,
                 ConsensusLabel = i.ConsensusLabel, Confidence = i.Confidence, Posterior = i.Posterior, QaSample = i.QaSample,
                 ReviewRequestedAt = i.ReviewRequestedAt,
             })
             .ToListAsync(cancellationToken);
-        db.Items.AttachRange(items);
-        var answers = await db.Assignments.AsNoTracking()
-            .Where(a => a.BatchId == batchId && a.Label != null &&
-                        (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected))
-            .Select(a => new Answer(a.ItemId, a.WorkerId, a.Label!, a.SubmittedAt))
-            .ToListAsync(cancellationToken);
         var standings = await db.ProjectWorkers.Where(w => w.ProjectId == project.Id).ToListAsync(cancellationToken);
-        var excludedWorkers = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => w.WorkerId).ToHashSet();
-
+        var settled = now - options.Value.AnswerSettleTime;
+        var cache = answerCache.Take(batchId);
+        var warm = cache.Through is not null;
+        var (answers, newest) = await ReadAnswersAsync(batchId, cache, settled, cancellationToken);
+        var excludedWorkers = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => cache.Name(w.WorkerId)).ToHashSet(StringComparer.Ordinal);
         var labelSet = labels.ToHashSet(StringComparer.Ordinal);
+        var answered = Count(answers, excludedWorkers, labelSet);
+        if (warm && items.Any(i => answered.GetValueOrDefault(cache.Name(i.Id)).All < i.AnswerCount))
+        {
+            // An answer committed later than the settle time after its stamp, behind the entry's watermark: read them all.
+            LogAnswersMissed(logger, batchId);
+            cache = new BatchAnswers();
+            (answers, newest) = await ReadAnswersAsync(batchId, cache, settled, cancellationToken);
+            answered = Count(answers, excludedWorkers, labelSet);
+        }
+
         var builder = new AnswerSetBuilder(labels);
-        var answered = new Dictionary<Guid, (int All, int Usable)>();
-        var excluded = 0;
         foreach (var answer in answers)
         {
-            var usable = !excludedWorkers.Contains(answer.WorkerId) && labelSet.Contains(answer.Label);
-            answered[answer.ItemId] = answered.TryGetValue(answer.ItemId, out var counts)
-                ? (counts.All + 1, counts.Usable + (usable ? 1 : 0))
-                : (1, usable ? 1 : 0);
-            if (usable)
+            if (!excludedWorkers.Contains(answer.Worker) && labelSet.Contains(answer.Label))
             {
-                builder.Add(answer.ItemId.ToString("N"), answer.WorkerId.ToString("N"), answer.Label);
-            }
-            else
-            {
-                excluded++;
+                builder.Add(answer.Item, answer.Worker, answer.Label);
             }
         }
 
+        var excluded = answers.Count - builder.Count;
         var read = clock.GetTimestamp();
         var run = new RunCounts();
         Fitted? fitted = null;
@@ -147,19 +150,17 @@ public sealed partial class ConsensusService(
         var changed = new List<(Item Item, ItemStatus ReadStatus)>();
         foreach (var item in items)
         {
-            if (answered.TryGetValue(item.Id, out var counts))
+            if (answered.TryGetValue(cache.Name(item.Id), out var counts))
             {
-                var readStatus = item.Status;
+                var before = ConsensusColumns.Of(item);
                 Apply(item, fitted, counts, batch, project, now, run);
-                if (db.Items.Entry(item).State == EntityState.Modified)
+                if (ConsensusColumns.Of(item) != before)
                 {
-                    changed.Add((item, readStatus));
+                    changed.Add((item, before.Status));
                 }
             }
         }
 
-        var newest = answers.Max(a => a.SubmittedAt);
-        var settled = now - options.Value.AnswerSettleTime;
         batch.ConsensusWatermark = newest is null ? batch.ConsensusWatermark : newest < settled ? newest : settled;
         batch.ConsensusRequested = false;
         batch.ConsensusRunAt = now;
@@ -170,6 +171,8 @@ public sealed partial class ConsensusService(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+
+        answerCache.Return(batchId, cache);
 
         LogRun(logger, batchId, items.Count, answers.Count, clock.GetElapsedTime(started, read).TotalMilliseconds,
             clock.GetElapsedTime(read, fit).TotalMilliseconds, changed.Count, clock.GetElapsedTime(fit).TotalMilliseconds);
@@ -206,7 +209,14 @@ public sealed partial class ConsensusService(
         }
 
         var status = await db.Batches.Where(b => b.Id == batchId).Select(b => b.Status).SingleAsync(cancellationToken);
-        return status is (BatchStatus.Published or BatchStatus.Paused) && (await lifecycle.CompleteLabeledAsync(batchId, cancellationToken)).Succeeded;
+        if (status is not (BatchStatus.Published or BatchStatus.Paused) || !(await lifecycle.CompleteLabeledAsync(batchId, cancellationToken)).Succeeded)
+        {
+            return false;
+        }
+
+        // No run will need its answers again.
+        answerCache.Forget(batchId);
+        return true;
     }
 
     /// <summary>
@@ -236,13 +246,7 @@ public sealed partial class ConsensusService(
             // index with it, since Confidence is in it) while answers waited for the rows.
             item.ConsensusLabel = set.Labels[label];
             item.Confidence = Math.Round(posterior[label], StoredDecimals);
-            var byLabel = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (var k = 0; k < posterior.Length; k++)
-            {
-                byLabel[set.Labels[k]] = Math.Round(posterior[k], StoredDecimals);
-            }
-
-            item.Posterior = JsonSerializer.Serialize(byLabel);
+            item.Posterior = fitted.PosteriorJson(index, StoredDecimals);
         }
 
         // Done is provisional until the QA sample is drawn: a later run that knows the workers better and finds the label
@@ -316,6 +320,8 @@ public sealed partial class ConsensusService(
             random.Shuffle(members);
             foreach (var item in members.Take(take))
             {
+                // The run's items are not tracked: attached as they stand, saving writes only the two columns set here.
+                db.Items.Attach(item);
                 item.QaSample = true;
                 item.ReviewRequestedAt = now;
             }
@@ -328,7 +334,65 @@ public sealed partial class ConsensusService(
         Message = "Consensus over batch {BatchId}: {Items} items and {Answers} answers read in {ReadMs:F0} ms, fitted in {FitMs:F0} ms, {Changed} items changed and saved in {SaveMs:F0} ms")]
     private static partial void LogRun(ILogger logger, Guid batchId, int items, int answers, double readMs, double fitMs, int changed, double saveMs);
 
-    private sealed record Answer(Guid ItemId, Guid WorkerId, string Label, DateTime? SubmittedAt);
+    /// <summary>
+    /// Every answer of the batch that consensus reads: those <paramref name="cache"/> holds and those submitted after it,
+    /// read now; the cache then keeps the ones submitted up to <paramref name="settled"/>. Returns them with the latest
+    /// submission time among them.
+    /// </summary>
+    private async Task<(List<BatchAnswer> Answers, DateTime? Newest)> ReadAnswersAsync(Guid batchId, BatchAnswers cache, DateTime settled, CancellationToken cancellationToken)
+    {
+        var after = cache.Through;
+        var recent = await db.Assignments.AsNoTracking()
+            .Where(a => a.BatchId == batchId && a.Label != null &&
+                        (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected) &&
+                        (after == null || a.SubmittedAt > after))
+            .Select(a => new { a.ItemId, a.WorkerId, Label = a.Label!, SubmittedAt = a.SubmittedAt ?? DateTime.MinValue })
+            .ToListAsync(cancellationToken);
+        var through = after is { } kept && kept > settled ? kept : settled;
+        var answers = new List<BatchAnswer>(cache.Answers.Count + recent.Count);
+        answers.AddRange(cache.Answers);
+        var newest = cache.Newest;
+        foreach (var answer in recent)
+        {
+            var named = cache.Of(answer.ItemId, answer.WorkerId, answer.Label);
+            answers.Add(named);
+            if (answer.SubmittedAt <= through)
+            {
+                cache.Add(named, answer.SubmittedAt);
+            }
+
+            newest = newest is null || answer.SubmittedAt > newest ? answer.SubmittedAt : newest;
+        }
+
+        cache.Through = through;
+        return (answers, newest);
+    }
+
+    /// <summary>Per item (by the engine's name), its answers and how many of them consensus may use (not a paused worker's, a label of the version).</summary>
+    private static Dictionary<string, (int All, int Usable)> Count(List<BatchAnswer> answers, HashSet<string> excludedWorkers, HashSet<string> labels)
+    {
+        var answered = new Dictionary<string, (int All, int Usable)>(StringComparer.Ordinal);
+        foreach (var answer in answers)
+        {
+            var usable = !excludedWorkers.Contains(answer.Worker) && labels.Contains(answer.Label) ? 1 : 0;
+            ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(answered, answer.Item, out _);
+            counts = (counts.All + 1, counts.Usable + usable);
+        }
+
+        return answered;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Consensus over batch {BatchId}: an item had more answers than the answers kept since the last run; all of them were read again")]
+    private static partial void LogAnswersMissed(ILogger logger, Guid batchId);
+
+    /// <summary>The columns of an item a run may change (what <see cref="ConsensusWriter"/> writes), to tell which items it changed.</summary>
+    private readonly record struct ConsensusColumns(
+        string? Label, double? Confidence, string? Posterior, ItemStatus Status, int RedundancyTarget, DateTime? ReviewRequestedAt)
+    {
+        public static ConsensusColumns Of(Item item) =>
+            new(item.ConsensusLabel, item.Confidence, item.Posterior, item.Status, item.RedundancyTarget, item.ReviewRequestedAt);
+    }
 
     /// <summary>
     /// One run's view of a batch, from two fits of its answers. The labels are Dawid-Skene's. An item's posterior is that of
@@ -345,7 +409,34 @@ public sealed partial class ConsensusService(
             return new Fitted(answers, labels, SharedAccuracy.Fit(answers, labels, answerWeight, truths));
         }
 
+        private readonly ArrayBufferWriter<byte> _json = new();
+        private Utf8JsonWriter? _writer;
+        private JsonEncodedText[]? _labelNames;
+
         public int Label(int item) => Labels.ItemLabels[item];
+
+        /// <summary>
+        /// The item's <see cref="Posterior"/> as an item stores it, a JSON object of each label's probability in label
+        /// order, rounded to <paramref name="decimals"/>: what serializing that dictionary writes, a few times faster
+        /// (a run writes it for every answered item of the batch).
+        /// </summary>
+        public string PosteriorJson(int item, int decimals)
+        {
+            var posterior = Posterior(item);
+            _labelNames ??= [.. Answers.Labels.Select(l => JsonEncodedText.Encode(l))];
+            _json.ResetWrittenCount();
+            _writer ??= new Utf8JsonWriter(_json);
+            _writer.Reset(_json);
+            _writer.WriteStartObject();
+            for (var k = 0; k < posterior.Length; k++)
+            {
+                _writer.WriteNumber(_labelNames[k], Math.Round(posterior[k], decimals));
+            }
+
+            _writer.WriteEndObject();
+            _writer.Flush();
+            return Encoding.UTF8.GetString(_json.WrittenSpan);
+        }
 
         /// <summary>The posterior of whichever view gives the item's label the lower probability (Dawid-Skene's on a tie).</summary>
         public ReadOnlySpan<double> Posterior(int item)

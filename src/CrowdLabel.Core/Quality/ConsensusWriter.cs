@@ -8,26 +8,15 @@ namespace CrowdLabel.Core.Quality;
 /// <summary>
 /// Writes what a consensus run changed on a batch's items, inside the run's transaction. An item is written only while
 /// its status is still the one the run read: a decision made in the meantime (a reviewer's, say on an item drawn for
-/// QA) stays, and the next run sees it. The items' entries are marked unchanged afterwards, so saving the context does
-/// not write them again.
+/// QA) stays, and the next run sees it. The run does not track its items, so saving the context does not write them again.
 /// </summary>
 internal static class ConsensusWriter
 {
     /// <summary>Writes the changed items (each with the status the run read) and returns how many rows took the run's figures.</summary>
-    internal static async Task<int> WriteAsync(ICrowdLabelDb db, Guid tenantId, Guid batchId, IReadOnlyList<(Item Item, ItemStatus ReadStatus)> changed, CancellationToken cancellationToken)
-    {
-        var written = db.Database.IsPostgres()
-            ? await PostgresConsensusWriter.WriteAsync(db, tenantId, batchId, changed, cancellationToken)
-            : await WriteEachAsync(db, tenantId, batchId, changed, cancellationToken);
-        foreach (var (item, _) in changed)
-        {
-            var entry = db.Items.Entry(item);
-            entry.OriginalValues.SetValues(entry.CurrentValues);
-            entry.State = EntityState.Unchanged;
-        }
-
-        return written;
-    }
+    internal static Task<int> WriteAsync(ICrowdLabelDb db, Guid tenantId, Guid batchId, IReadOnlyList<(Item Item, ItemStatus ReadStatus)> changed, CancellationToken cancellationToken) =>
+        db.Database.IsPostgres()
+            ? PostgresConsensusWriter.WriteAsync(db, tenantId, batchId, changed, cancellationToken)
+            : WriteEachAsync(db, tenantId, batchId, changed, cancellationToken);
 
     /// <summary>SQLite and SQL Server: one guarded UPDATE per item (what saving the context would send, plus the guard).</summary>
     private static async Task<int> WriteEachAsync(ICrowdLabelDb db, Guid tenantId, Guid batchId, IReadOnlyList<(Item Item, ItemStatus ReadStatus)> changed, CancellationToken cancellationToken)

@@ -10,7 +10,9 @@ public static class QualityServices
     {
         services.AddOptions<QualityOptions>().Bind(configuration.GetSection(QualityOptions.Section))
             .Validate(o => o.AnswerWeight is > 0 and <= 1, $"{QualityOptions.Section}:{nameof(QualityOptions.AnswerWeight)} must be in (0, 1].")
+            .Validate(o => o.AnswerCacheSize >= 0, $"{QualityOptions.Section}:{nameof(QualityOptions.AnswerCacheSize)} must be 0 (no cache) or more.")
             .ValidateOnStart();
+        services.AddSingleton<ConsensusAnswerCache>();
         services.AddScoped<ConsensusService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ReviewService>();

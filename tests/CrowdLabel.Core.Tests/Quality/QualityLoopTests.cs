@@ -134,7 +134,6 @@ public sealed class QualityLoopTests
         {
             var db = s.GetRequiredService<ICrowdLabelDb>();
             var items = await db.Items.AsNoTracking().OrderBy(i => i.RowNumber).ToListAsync();
-            db.Items.AttachRange(items);
             await world.InTenantAsync(other => other.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == items[0].Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Resolved).SetProperty(i => i.ConsensusLabel, "no")));
             foreach (var item in items.Take(2))
@@ -251,6 +250,11 @@ public sealed class QualityLoopTests
             .RejectAsync(wrong.Id, new RejectInput { Ground = RejectionGround.DisagreesWithReview, Reason = "A reviewer labeled this item \"yes\"." }));
         Assert.True(rejected.Succeeded);
 
+        // A run once the answers are older than the settle time keeps them for the next; completing the batch forgets them.
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False((await world.RunConsensusAsync()).Completed);
+        var answersKept = world.Services.GetRequiredService<ConsensusAnswerCache>();
+        Assert.Equal((await world.SnapshotAsync()).Assignments.Count(a => a.Label != null), answersKept.Count);
         world.Clock.Advance(TimeSpan.FromHours(71));
         await using (var scope = world.Services.CreateAsyncScope())
         {
@@ -266,6 +270,7 @@ public sealed class QualityLoopTests
 
         var batch = await world.BatchAsync();
         Assert.Equal(BatchStatus.Completed, batch.Status);
+        Assert.Equal(0L, answersKept.Count);
         var (_, assignments) = await world.SnapshotAsync();
         var rejections = await world.InTenantAsync(s => s.GetRequiredService<WorkerQualityService>().RejectionsAsync(world.Workers[0], 10));
         Assert.Equal("A reviewer labeled this item \"yes\".", Assert.Single(rejections).Reason);
