@@ -299,8 +299,13 @@ public sealed partial class ConsensusService(
                 db.ProjectWorkers.Add(standing);
             }
 
-            standing.ConsensusAccuracy = Math.Round(result.WorkerAccuracies[w], 6);
-            standing.UpdatedAt = now;
+            // Written only when it moved: a run that learns nothing new updates no standing.
+            var accuracy = Math.Round(result.WorkerAccuracies[w], StoredDecimals);
+            if (standing.ConsensusAccuracy != accuracy)
+            {
+                standing.ConsensusAccuracy = accuracy;
+                standing.UpdatedAt = now;
+            }
         }
     }
 

@@ -47,23 +47,17 @@ public sealed class AssignmentService(
 
     private const int MaxAttempts = 4;
 
-    /// <summary>The claim of a real item on PostgreSQL; the tenant is named explicitly, as raw SQL bypasses the tenant filter.</summary>
-    private const string PostgresClaim = """
+    /// <summary>
+    /// The claims of a real item on PostgreSQL, skipping locked items and then waiting for them; the tenant is named
+    /// explicitly, as raw SQL bypasses the tenant filter. The UPDATE checks the locked row's slot count again.
+    /// </summary>
+    private static readonly string[] PostgresClaims = [.. new[] { "SKIP LOCKED", "" }.Select(locking => $"""
         UPDATE "Items" SET "Claimed" = "Claimed" + 1
         WHERE "Id" = (
-            SELECT i."Id" FROM "Items" AS i
-            WHERE i."BatchId" = {0} AND i."Status" = {1} AND i."TenantId" = {2}
-              AND i."GoldLabel" IS NULL AND i."Claimed" < i."RedundancyTarget"
-              AND NOT EXISTS (SELECT 1 FROM "Assignments" AS a WHERE a."ItemId" = i."Id" AND a."WorkerId" = {3})
-            ORDER BY i."AnswerCount", i."Confidence" NULLS FIRST, i."RowNumber"
-            LIMIT 1
-            FOR UPDATE LOCKING)
+            {PostgresFastPath.PickRealItem("TRUE", "{0}", "{1}", "{2}", "{3}", locking)})
           AND "Claimed" < "RedundancyTarget"
         RETURNING "Id" AS "Value"
-        """;
-
-    private static readonly string[] PostgresClaims =
-        [PostgresClaim.Replace(" LOCKING", " SKIP LOCKED", StringComparison.Ordinal), PostgresClaim.Replace(" LOCKING", "", StringComparison.Ordinal)];
+        """)];
 
     private const string GivenBack = "You gave this task back, so it can no longer be answered. Take the next task.";
 

@@ -19,6 +19,24 @@ internal sealed record FastClaim(FoundBatch Found, FastLease? Lease);
 public sealed class PostgresFastPath(DbDataSource dataSource)
 {
     /// <summary>
+    /// The pick of a real item, as both claims on PostgreSQL make it (this one and <see cref="AssignmentService"/>'s):
+    /// an item of the batch in the status given, of the tenant, not gold, with a free slot, that this worker never had,
+    /// in offer order (fewest answers, then least confident, then row), locked with the clause's tail given ("SKIP
+    /// LOCKED" or nothing). Every argument is SQL: a parameter, or an expression of the enclosing statement; the
+    /// condition comes first, so that a claim with no room reads no item.
+    /// </summary>
+    internal static string PickRealItem(string condition, string batch, string status, string tenant, string worker, string locking) => $"""
+        SELECT i."Id" FROM "Items" AS i
+        WHERE {condition}
+          AND i."BatchId" = {batch} AND i."Status" = {status} AND i."TenantId" = {tenant}
+          AND i."GoldLabel" IS NULL AND i."Claimed" < i."RedundancyTarget"
+          AND NOT EXISTS (SELECT 1 FROM "Assignments" AS a WHERE a."ItemId" = i."Id" AND a."WorkerId" = {worker})
+        ORDER BY i."AnswerCount", i."Confidence" NULLS FIRST, i."RowNumber"
+        LIMIT 1
+        FOR UPDATE {locking}
+        """;
+
+    /// <summary>
     /// One statement: the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
     /// before a claim, read for its refusal messages); and, only if the batch is published and the worker may take its
     /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: the worker's live leases; if they are
@@ -27,7 +45,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
     /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
     /// The live leases' status is written in, not passed: only then can the generic plan use the index of live leases.
     /// </summary>
-    private const string Claim = $"""
+    private static readonly string Claim = $"""
         WITH found AS (
             SELECT b."TenantId", b."Status", b."ProjectVersion", p."Id" AS "ProjectId", p."Name", p."ItemTemplate",
                    p."Instructions", p."LeaseMinutes", p."MaxLeasesPerWorker", p."GoldRatio", p."QualificationItemCount",
@@ -56,14 +74,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
                    FROM "Assignments" AS h JOIN "Items" AS g ON g."Id" = h."ItemId"
                    WHERE h."BatchId" = $1 AND h."WorkerId" = $2 AND h."Status" <> $8 AND h."Status" <> $9))),
         picked AS (
-            SELECT i."Id" FROM "Items" AS i
-            WHERE EXISTS (SELECT 1 FROM room)
-              AND i."BatchId" = $1 AND i."Status" = $10 AND i."TenantId" = (SELECT "TenantId" FROM found)
-              AND i."GoldLabel" IS NULL AND i."Claimed" < i."RedundancyTarget"
-              AND NOT EXISTS (SELECT 1 FROM "Assignments" AS a WHERE a."ItemId" = i."Id" AND a."WorkerId" = $2)
-            ORDER BY i."AnswerCount", i."Confidence" NULLS FIRST, i."RowNumber"
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED),
+            {PickRealItem("EXISTS (SELECT 1 FROM room)", "$1", "$10", "(SELECT \"TenantId\" FROM found)", "$2", "SKIP LOCKED")}),
         taken AS (
             UPDATE "Items" SET "Claimed" = "Claimed" + 1
             WHERE "Id" = (SELECT "Id" FROM picked) AND "Claimed" < "RedundancyTarget"
