@@ -1,6 +1,7 @@
 using CrowdLabel.Consensus;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrowdLabel.Core.Quality;
@@ -33,14 +34,14 @@ public sealed class WorkerQualityService(ICrowdLabelDb db)
         var workerIds = answers.Select(a => a.WorkerId).Concat(standings.Keys).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => workerIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => string.IsNullOrEmpty(u.DisplayName) ? u.Email ?? "" : u.DisplayName, cancellationToken);
-        var byWorker = answers.GroupBy(a => a.WorkerId).ToDictionary(g => g.Key, g => g.Select(a => a.SubmittedAt - a.LeasedAt).Order().ToList());
+        var byWorker = answers.GroupBy(a => a.WorkerId).ToDictionary(g => g.Key, g => g.Select(a => a.SubmittedAt - a.LeasedAt).ToList());
         return [.. workerIds.Select(id =>
             {
                 var standing = standings.GetValueOrDefault(id);
                 var times = byWorker.GetValueOrDefault(id) ?? [];
                 return new WorkerQuality(id, names.GetValueOrDefault(id) ?? id.ToString(),
                     standing is null ? GoldAccuracy.FromCounts(0, 0) : GoldScore.Of(standing), standing?.ConsensusAccuracy, times.Count,
-                    times.Count == 0 ? null : times.Count % 2 == 1 ? times[times.Count / 2] : (times[(times.Count / 2) - 1] + times[times.Count / 2]) / 2,
+                    MarketplaceService.Median(times),
                     standing?.Status ?? ProjectWorkerStatus.Active, standing?.StatusReason);
             })
             .OrderByDescending(w => w.Gold.Mean).ThenBy(w => w.Worker, StringComparer.Ordinal)];

@@ -92,7 +92,8 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
         return estimates;
     }
 
-    private static TimeSpan? Median(List<TimeSpan> times)
+    /// <summary>The median of answer times (sorts the list), or null when there are none.</summary>
+    internal static TimeSpan? Median(List<TimeSpan> times)
     {
         if (times.Count == 0)
         {

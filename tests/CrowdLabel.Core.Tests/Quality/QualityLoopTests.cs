@@ -54,6 +54,21 @@ public sealed class QualityLoopTests
         Assert.True(spam.Count > 0);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task WorkerQuality_ShowsEachWorkersAnswers_AndTheirMedianAnswerTime(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 4, redundancy: 1, workers: 1);
+        foreach (var seconds in new[] { 10, 30, 20, 50 })
+        {
+            var task = await world.ClaimTaskAsync(world.Workers[0]);
+            world.Clock.Advance(TimeSpan.FromSeconds(seconds));
+            Assert.True((await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes")).Succeeded);
+        }
+
+        var quality = Assert.Single(await world.InTenantAsync(s => s.GetRequiredService<WorkerQualityService>().ForProjectAsync(world.Tenant.ProjectId)));
+        Assert.Equal((world.Workers[0], 4, TimeSpan.FromSeconds(25)), (quality.WorkerId, quality.Answers, quality.MedianAnswerTime));
+    }
+
     [Fact]
     public void GoldRule_IsTheBetaLowerBound_AfterTheMinimumNumberOfGoldAnswers()
     {
