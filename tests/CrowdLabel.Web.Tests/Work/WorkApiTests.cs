@@ -59,6 +59,33 @@ public sealed class WorkApiTests
         Assert.All(assignments, a => Assert.Equal(workerId, a.WorkerId));
     }
 
+    /// <summary>One worker going faster than the limit (here 1 a second, 3 at once) is told to wait; another worker is not held up by it.</summary>
+    [Fact]
+    public async Task AWorkerCallingTooFast_IsToldHowLongToWait_AndAnotherWorkerIsNotHeldUp()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite,
+            new Dictionary<string, string?> { ["RateLimits:WorkApi:RequestsPerSecond"] = "1", ["RateLimits:WorkApi:Burst"] = "3" });
+        var (_, _, _, api) = await ArrangeAsync(site, items: 3);
+        var other = Api(site, await WorkScenario.CreateTokenAsync(site.Services, (await WorkScenario.CreateWorkersAsync(site.Services, 1, "other"))[0]));
+
+        var responses = new List<HttpResponseMessage>();
+        for (var n = 0; n < 10; n++)
+        {
+            responses.Add(await api.GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative)));
+        }
+
+        var otherWorker = await other.GetAsync(new Uri("/api/v1/work/batches", UriKind.Relative));
+
+        Assert.All(responses.Take(3), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var refused = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.InRange(responses.Count(r => r.StatusCode == HttpStatusCode.OK), 3, 9);
+        Assert.InRange(int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture), 1, 2);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Matches(@"^This worker sent more than 1 requests a second to the worker API \(up to 3 at once\)\. Wait [12] s, then go on no faster than that\.$",
+            problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, otherWorker.StatusCode);
+    }
+
     [Fact]
     public async Task ProblemReported_ThroughTheApi_IsListedOnTheRequestersBatchPage()
     {

@@ -38,7 +38,7 @@ public static class WorkApi
 
     public static IEndpointRouteBuilder MapWorkApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/work").RequireAuthorization(Policies.WorkerApi).WithTags("Work");
+        var api = app.MapGroup("/api/v1/work").RequireAuthorization(Policies.WorkerApi).RequireRateLimiting(WebServices.WorkApiRateLimit).WithTags("Work");
         api.MapGet("/batches", ListBatchesAsync)
             .WithDescription("The batches open to this worker, newest first, 50 a page (?page=2, ?pageSize= up to 100; a Link header rel=\"next\" when there are more): pay per task, estimated time per task (median so far), tasks left, organization.");
         api.MapPost("/batches/{batchId:guid}/claim", ClaimAsync)

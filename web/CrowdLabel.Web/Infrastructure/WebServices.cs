@@ -20,6 +20,9 @@ public static class WebServices
 {
     public const string LoginRateLimit = "login";
 
+    /// <summary>The rate limit of the worker API (<see cref="WorkRateLimitOptions"/>), per worker.</summary>
+    public const string WorkApiRateLimit = "work-api";
+
     public static WebApplicationBuilder AddCrowdLabelWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -39,12 +42,18 @@ public static class WebServices
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddDbContextCheck<CrowdLabelDbContext>("database");
+        services.AddOptions<WorkRateLimitOptions>().Bind(builder.Configuration.GetSection(WorkRateLimitOptions.Section))
+            .Validate(o => o.RequestsPerSecond >= 0 && o.Burst >= 0,
+                $"{WorkRateLimitOptions.Section}:{nameof(WorkRateLimitOptions.RequestsPerSecond)} and :{nameof(WorkRateLimitOptions.Burst)} must be 0 or more (0 requests a second: no limit).")
+            .ValidateOnStart();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+            options.AddPolicy(WorkApiRateLimit, WorkRateLimitOptions.Partition);
+            options.OnRejected = WorkRateLimitOptions.RefuseAsync;
         });
         return builder;
     }
@@ -118,9 +127,10 @@ public static class WebServices
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization, which signs the worker API's token in: that API's limit is per worker, not per address.
+        app.UseRateLimiter();
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.MapHealthChecks("/health");
         app.MapOpenApi("/openapi/{documentName}.json");
