@@ -141,8 +141,7 @@ public sealed class ApprovalService(
 
         var refusal = input.Ground switch
         {
-            RejectionGround.PausedByGold when !await db.ProjectWorkers.AnyAsync(
-                    w => w.ProjectId == found.ProjectId && w.WorkerId == answer.WorkerId && w.Status == ProjectWorkerStatus.Paused, cancellationToken) =>
+            RejectionGround.PausedByGold when !await IsPausedAsync(found.ProjectId, answer.WorkerId, cancellationToken) =>
                 "This worker is not paused on the project, so the answer cannot be rejected for their gold score.",
             RejectionGround.DisagreesWithReview when found.Status != ItemStatus.Resolved =>
                 "This item has not been reviewed yet, so the answer cannot be rejected for disagreeing with a reviewed label.",
@@ -170,6 +169,50 @@ public sealed class ApprovalService(
         await consensus.CompleteIfSettledAsync(answer.BatchId, cancellationToken);
         return Result<Assignment>.Success(await db.Assignments.AsNoTracking().SingleAsync(a => a.Id == assignmentId, cancellationToken));
     }
+
+    /// <summary>
+    /// Rejects, with one reason the worker sees, every answer of a worker paused by gold on the project that still waits
+    /// for approval, in every batch of the project: the answers consensus already leaves out are not paid either, and the
+    /// requester need not reject them one by one before the auto-approval delay runs out. Refused, with nothing changed,
+    /// unless the worker is paused there. Returns how many answers were rejected (0 when none waited).
+    /// </summary>
+    public async Task<Result<int>> RejectPausedWorkerAsync(Guid projectId, Guid workerId, string? reason, CancellationToken cancellationToken = default)
+    {
+        var validation = await RejectValidator.ValidateAsync(new RejectInput { Ground = RejectionGround.PausedByGold, Reason = reason?.Trim() ?? "" }, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return Result<int>.Invalid(validation);
+        }
+
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        {
+            return Result<int>.NotFound();
+        }
+
+        if (!await IsPausedAsync(projectId, workerId, cancellationToken))
+        {
+            return Result<int>.Invalid(nameof(RejectInput.Ground), "This worker is not paused on the project, so their answers cannot be rejected for their gold score.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var batches = db.Batches.Where(b => b.ProjectId == projectId).Select(b => b.Id);
+        var waiting = db.Assignments.Where(a => a.WorkerId == workerId && a.Status == AssignmentStatus.Submitted && batches.Contains(a.BatchId));
+        var touched = await waiting.Select(a => a.BatchId).Distinct().ToListAsync(cancellationToken);
+        var trimmed = reason!.Trim();
+        var rejected = await waiting.ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, AssignmentStatus.Rejected)
+            .SetProperty(a => a.ReviewedAt, now)
+            .SetProperty(a => a.RejectionReason, trimmed), cancellationToken);
+        foreach (var batchId in touched)
+        {
+            await consensus.CompleteIfSettledAsync(batchId, cancellationToken);
+        }
+
+        return Result<int>.Success(rejected);
+    }
+
+    private Task<bool> IsPausedAsync(Guid projectId, Guid workerId, CancellationToken cancellationToken) =>
+        db.ProjectWorkers.AnyAsync(w => w.ProjectId == projectId && w.WorkerId == workerId && w.Status == ProjectWorkerStatus.Paused, cancellationToken);
 
     /// <summary>
     /// Approves the batch's answers submitted up to <paramref name="submittedBy"/>, up to <see cref="AnswersPerTransaction"/>

@@ -42,6 +42,46 @@ public sealed class QualityApiTests
     }
 
     [Fact]
+    public async Task PausedWorker_TheirWaitingAnswersAreRejectedAtOnce_FromTheWorkersPage_AndTheApi_OthersUntouched()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 3, redundancy: 1);
+        var (spammer, honest) = ((await WorkScenario.CreateWorkersAsync(site.Services, 2))[0], (await WorkScenario.CreateWorkersAsync(site.Services, 1, "honest"))[0]);
+        foreach (var worker in new[] { spammer, spammer, honest })
+        {
+            var task = await WorkScenario.ClaimTaskAsync(site.Services, batchId, worker);
+            Assert.True((await WorkScenario.AnswerAsync(site.Services, task.AssignmentId, worker, "yes")).Succeeded);
+        }
+
+        using var api = site.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+        var path = (Guid worker) => $"/api/v1/projects/{tenant.ProjectId}/workers/{worker}/reject-waiting";
+        var notPaused = await api.PostAsJsonAsync(path(honest), new { reason = "spam" });
+        await WorkScenario.SetStandingAsync(site.Services, tenant, spammer, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Paused, "gold 1 of 5"));
+        var noReason = await api.PostAsJsonAsync(path(spammer), new { reason = " " });
+        var owner = site.Browser();
+        await owner.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+        var page = $"/t/acme/projects/{tenant.ProjectId}/workers";
+        var form = await (await owner.GetAsync(page)).Content.ReadAsStringAsync();
+        var rejected = await (await owner.SubmitAsync(page, new Dictionary<string, string> { ["workerId"] = spammer.ToString(), ["reason"] = "Gold says you guessed." },
+            $"{page}?handler=RejectWaiting")).Content.ReadAsStringAsync();
+        var again = await api.PostAsJsonAsync(path(spammer), new { reason = "Gold says you guessed." });
+
+        Assert.Equal(HttpStatusCode.BadRequest, notPaused.StatusCode);
+        Assert.Equal("This worker is not paused on the project, so their answers cannot be rejected for their gold score.",
+            (await notPaused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Ground")[0].GetString());
+        Assert.Equal("Write the reason the worker will see.",
+            (await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Reason")[0].GetString());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(form, "Reject their answers waiting for approval"));
+        Assert.Contains("2 answers of this worker were rejected; they see your reason, and nothing is paid for them.", rejected, StringComparison.Ordinal);
+        Assert.Equal(0, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rejected").GetInt32());
+        var (_, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.All(assignments.Where(a => a.WorkerId == spammer), a => Assert.Equal((AssignmentStatus.Rejected, "Gold says you guessed."), (a.Status, a.RejectionReason)));
+        Assert.Equal(AssignmentStatus.Submitted, assignments.Single(a => a.WorkerId == honest).Status);
+    }
+
+    [Fact]
     public async Task Api_RejectsWithoutAGround_ApprovesTheBatch_AndStreamsResultsAsCsvAndJsonl()
     {
         await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);

@@ -8,9 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace CrowdLabel.Web.Pages.Requester.Projects;
 
 /// <summary>Per worker on a project: gold accuracy, consensus-estimated accuracy, answers, median time, status.</summary>
-public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality) : PageModel
+public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality, ApprovalService approvals) : PageModel
 {
+    /// <summary>The reason offered when rejecting a paused worker's waiting answers (the requester may change it).</summary>
+    public const string PausedReason = "Your answers to known-answer (gold) questions on this project fell under its bar, so your answers were not accepted.";
+
     public string ProjectName { get; private set; } = "";
+
+    public string? Message { get; private set; }
 
     public Guid ProjectId { get; private set; }
 
@@ -20,7 +25,32 @@ public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality)
 
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
-    public async Task<IActionResult> OnGetAsync(Guid projectId, CancellationToken cancellationToken)
+    public Task<IActionResult> OnGetAsync(Guid projectId, CancellationToken cancellationToken) => LoadAsync(projectId, cancellationToken);
+
+    /// <summary>Rejects every answer of a paused worker that waits for approval on this project, with the reason given.</summary>
+    public async Task<IActionResult> OnPostRejectWaitingAsync(Guid projectId, Guid workerId, string? reason, CancellationToken cancellationToken)
+    {
+        var result = await approvals.RejectPausedWorkerAsync(projectId, workerId, reason, cancellationToken);
+        if (result.IsNotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Succeeded)
+        {
+            Message = result.Value == 0
+                ? "No answer of this worker was waiting for approval."
+                : $"{result.Value} answers of this worker were rejected; they see your reason, and nothing is paid for them.";
+        }
+        else
+        {
+            ModelState.AddErrors(result.Errors, "");
+        }
+
+        return await LoadAsync(projectId, cancellationToken);
+    }
+
+    private async Task<IActionResult> LoadAsync(Guid projectId, CancellationToken cancellationToken)
     {
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, cancellationToken);
         if (project is null)
