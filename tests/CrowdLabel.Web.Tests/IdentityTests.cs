@@ -57,6 +57,26 @@ public sealed class IdentityTests
         Assert.Equal(1, await db.Tenants.CountAsync());
     }
 
+    /// <summary>The sign-in page takes 30 requests a minute from one address; the 31st gets the status page for 429 and Retry-After.</summary>
+    [Fact]
+    public async Task SignIn_FromOneAddress_IsLimitedTo30RequestsAMinute()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var client = site.Browser();
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 31; i++)
+        {
+            last = await client.GetAsync("/account/login");
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.All(statuses.Take(30), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        Assert.True(last.Headers.Contains("Retry-After"));
+    }
+
     [Fact]
     public async Task SignIn_LocksTheAccount_AfterRepeatedWrongPasswords()
     {
