@@ -99,6 +99,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task SettingsOutsideTheirRules_StopTheSite_BeforeTheDatabase_NamingEachOne()
+    {
+        var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string>
+        {
+            ["RateLimits__WorkApi__RequestsPerSecond"] = "-1", ["Quality__AnswerCacheSize"] = "-5", ["DataFolder"] = Path.Combine(Path.GetTempPath(), $"cl-settings-{Guid.NewGuid():N}"),
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("CrowdLabel cannot start:", output, StringComparison.Ordinal);
+        Assert.Contains("RateLimits:WorkApi:RequestsPerSecond and :Burst must be 0 or more (0 requests a second: no limit).", output, StringComparison.Ordinal);
+        Assert.Contains("Quality:AnswerCacheSize must be 0 (no cache) or more.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingConnectionString_StopsTheSite_WithAMessageNamingIt()
     {
         var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string> { ["Database__Provider"] = "Postgres" });

@@ -1,5 +1,6 @@
 using CrowdLabel.Data;
 using CrowdLabel.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 
 try
 {
@@ -7,6 +8,8 @@ try
     builder.AddCrowdLabelWeb();
 
     var app = builder.Build();
+    // Settings with a rule (Quality, RateLimits, ...) are checked now, before the database is touched, not when the host starts.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseCrowdLabelWeb();
 
     if (args.Contains("migrate", StringComparer.OrdinalIgnoreCase))
@@ -22,6 +25,14 @@ try
 catch (DatabaseConfigurationException e)
 {
     await Console.Error.WriteLineAsync($"CrowdLabel cannot start: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is OptionsValidationException ||
+                           e is AggregateException { InnerExceptions: var inner } && inner.All(i => i is OptionsValidationException))
+{
+    // One setting out of its rules, or several (then all of them, so one start shows everything to fix).
+    var failures = (e is AggregateException all ? all.InnerExceptions : [e]).Cast<OptionsValidationException>().SelectMany(f => f.Failures);
+    await Console.Error.WriteLineAsync($"CrowdLabel cannot start: {string.Join(" ", failures)}");
     return 2;
 }
 
