@@ -16,8 +16,8 @@ namespace CrowdLabel.Core.Quality;
 /// <remarks>
 /// One per node: every node that runs a batch keeps its own. A run takes its batch's entry out and puts it back when
 /// it succeeds, so two runs of one batch never share one, and a run that fails leaves none behind. At most
-/// <see cref="QualityOptions.AnswerCacheSize"/> answers are kept across batches; the least recently run go first, and
-/// a batch not run for an hour is forgotten, and a batch that completes at once.
+/// <see cref="QualityOptions.AnswerCacheSize"/> answers are kept across batches, the least recently run going first;
+/// a batch not run for an hour is forgotten, a completed one at once.
 /// </remarks>
 public sealed class ConsensusAnswerCache(IOptions<QualityOptions> options, TimeProvider clock)
 {

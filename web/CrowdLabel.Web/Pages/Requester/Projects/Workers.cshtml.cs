@@ -38,9 +38,12 @@ public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality,
 
         if (result.Succeeded)
         {
-            Message = result.Value == 0
-                ? "No answer of this worker was waiting for approval."
-                : $"{result.Value} answers of this worker were rejected; they see your reason, and nothing is paid for them.";
+            Message = result.Value switch
+            {
+                0 => "No answer of this worker was waiting for approval.",
+                1 => "1 answer of this worker was rejected; they see your reason, and nothing is paid for it.",
+                var n => $"{n} answers of this worker were rejected; they see your reason, and nothing is paid for them.",
+            };
         }
         else
         {
