@@ -10,9 +10,20 @@ namespace CrowdLabel.Benchmarks;
 /// </summary>
 internal static class BenchmarkAnswers
 {
-    /// <summary>One submitted answer "yes" from the worker on every item, written in one statement.</summary>
-    public static Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, Guid worker) =>
-        AnswerItemsAsync(db, provider, worker, "1 = 1", "'yes'");
+    /// <summary>One submitted answer "yes" from each worker on every item (one statement each), and the items' counts to match.</summary>
+    public static async Task AnswerEveryItemAsync(ICrowdLabelDb db, DatabaseProvider provider, IReadOnlyList<Guid> workers)
+    {
+        foreach (var worker in workers)
+        {
+            await AnswerItemsAsync(db, provider, worker, "1 = 1", "'yes'");
+        }
+
+        await SetAnswerCountsAsync(db, workers.Count);
+    }
+
+    /// <summary>Every item's taken slots and answer count, as <paramref name="answers"/> answers on each would have left them.</summary>
+    public static Task SetAnswerCountsAsync(ICrowdLabelDb db, int answers) =>
+        db.Items.ExecuteUpdateAsync(u => u.SetProperty(i => i.Claimed, answers).SetProperty(i => i.AnswerCount, answers));
 
     /// <summary>
     /// One submitted answer from the worker on each item that <paramref name="where"/> selects, with the label

@@ -3,7 +3,6 @@ using System.Globalization;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Quality;
 using CrowdLabel.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +53,7 @@ internal static class ConsensusRunBenchmark
                         $"CASE WHEN {draw} < {60 + w} THEN {truth} ELSE {wrong} END");
                 }
 
-                await db.Items.ExecuteUpdateAsync(u => u.SetProperty(i => i.Claimed, 3).SetProperty(i => i.AnswerCount, 3));
+                await BenchmarkAnswers.SetAnswerCountsAsync(db, 3);
             }
 
             foreach (var run in new[] { "first (every item decided)", "second (nothing new)", "third (nothing new)" })

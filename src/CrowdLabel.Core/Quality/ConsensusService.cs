@@ -124,7 +124,7 @@ public sealed partial class ConsensusService(
         var builder = new AnswerSetBuilder(labels);
         foreach (var answer in answers)
         {
-            if (!excludedWorkers.Contains(answer.Worker) && labelSet.Contains(answer.Label))
+            if (Usable(answer, excludedWorkers, labelSet))
             {
                 builder.Add(answer.Item, answer.Worker, answer.Label);
             }
@@ -373,19 +373,23 @@ public sealed partial class ConsensusService(
         return (answers, newest);
     }
 
-    /// <summary>Per item (by the engine's name), its answers and how many of them consensus may use (not a paused worker's, a label of the version).</summary>
+    /// <summary>Per item (by the engine's name), its answers and how many of them consensus may use (<see cref="Usable"/>).</summary>
     private static Dictionary<string, (int All, int Usable)> Count(List<BatchAnswer> answers, HashSet<string> excludedWorkers, HashSet<string> labels)
     {
         var answered = new Dictionary<string, (int All, int Usable)>(StringComparer.Ordinal);
         foreach (var answer in answers)
         {
-            var usable = !excludedWorkers.Contains(answer.Worker) && labels.Contains(answer.Label) ? 1 : 0;
+            var usable = Usable(answer, excludedWorkers, labels) ? 1 : 0;
             ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(answered, answer.Item, out _);
             counts = (counts.All + 1, counts.Usable + usable);
         }
 
         return answered;
     }
+
+    /// <summary>Whether consensus may use the answer: not a paused or blocked worker's, and a label of the batch's version.</summary>
+    private static bool Usable(BatchAnswer answer, HashSet<string> excludedWorkers, HashSet<string> labels) =>
+        !excludedWorkers.Contains(answer.Worker) && labels.Contains(answer.Label);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Consensus over batch {BatchId}: an item had more answers than the answers kept since the last run; all of them were read again")]
