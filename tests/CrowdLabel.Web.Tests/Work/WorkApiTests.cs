@@ -81,7 +81,7 @@ public sealed class WorkApiTests
         Assert.InRange(responses.Count(r => r.StatusCode == HttpStatusCode.OK), 3, 9);
         Assert.InRange(int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture), 1, 2);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Matches(@"^This worker sent more than 1 requests a second to the worker API \(up to 3 at once\)\. Wait [12] s, then go on no faster than that\.$",
+        Assert.Matches(@"^This worker sent more than 1 request a second to the worker API \(up to 3 at once\)\. Wait [12] s, then go on no faster than that\.$",
             problem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, otherWorker.StatusCode);
     }

@@ -61,7 +61,9 @@ public sealed class WorkRateLimitOptions
         await TypedResults.Problem(
             title: "Too many requests.",
             detail: string.Create(CultureInfo.InvariantCulture,
-                $"This worker sent more than {limits.RequestsPerSecond} requests a second to the worker API (up to {limits.BucketSize} at once). Wait {seconds} s, then go on no faster than that."),
+                $"This worker sent more than {Requests(limits.RequestsPerSecond)} a second to the worker API (up to {limits.BucketSize} at once). Wait {seconds} s, then go on no faster than that."),
             statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
     }
+
+    private static string Requests(int count) => count == 1 ? "1 request" : count.ToString(CultureInfo.InvariantCulture) + " requests";
 }
