@@ -277,6 +277,55 @@ public sealed class WorkApiTests
         Assert.Contains("page is &quot;first&quot;; give a whole number from 1 (the first page).", await badHtml.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A body the API cannot read gets a problem saying what is wrong with it, the same in Production (a bare "Bad
+    /// Request" before) and Development (a stack trace before); the lease is untouched and takes a good answer after.
+    /// </summary>
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task AnAnswerBodyTheApiCannotRead_IsToldWhatToFix_AndChangesNothing(string environment)
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite, environment: environment);
+        var (tenant, batchId, _, api) = await ArrangeAsync(site, items: 1);
+        var assignmentId = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+        var route = new Uri($"/api/v1/work/assignments/{assignmentId}/answer", UriKind.Relative);
+
+        async Task<(HttpStatusCode Status, string Detail)> SendAsync(string body, string contentType)
+        {
+            var response = await api.PostAsync(route, new StringContent(body, System.Text.Encoding.UTF8, contentType));
+            var problem = await ProblemAsync(response);
+            Assert.Equal(response.StatusCode == HttpStatusCode.UnsupportedMediaType ? "Unsupported Media Type" : "The request could not be read.",
+                problem.GetProperty("title").GetString());
+            Assert.False(problem.TryGetProperty("exception", out _));
+            return (response.StatusCode, problem.GetProperty("detail").GetString()!);
+        }
+
+        var empty = await SendAsync("", "application/json");
+        var nullBody = await SendAsync("null", "application/json");
+        var cutOff = await SendAsync("{\"label\":", "application/json");
+        var number = await SendAsync("{\"label\": 5}", "application/json");
+        var form = await SendAsync("label=yes", "application/x-www-form-urlencoded");
+        var answered = await AnswerAsync(api, assignmentId, "yes");
+
+        const string Documentation = " The API's description is at /openapi/v1.json.";
+        Assert.Equal((HttpStatusCode.BadRequest, "This request takes a JSON object as its body, and the body was empty or null." + Documentation), empty);
+        Assert.Equal(empty, nullBody);
+        Assert.Equal(HttpStatusCode.BadRequest, cutOff.Status);
+        Assert.StartsWith("The body is not the JSON this request takes: ", cutOff.Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, number.Status);
+        Assert.StartsWith("The body is not the JSON this request takes: ", number.Detail, StringComparison.Ordinal);
+        Assert.Contains("Path: $.label ", number.Detail, StringComparison.Ordinal);
+        Assert.EndsWith(Documentation, number.Detail, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.UnsupportedMediaType,
+                "Send the body as JSON with the header Content-Type: application/json (this request had \"application/x-www-form-urlencoded; charset=utf-8\")." + Documentation),
+            form);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.Equal(1, Assert.Single(items).AnswerCount);
+        Assert.Equal("yes", Assert.Single(assignments).Label);
+    }
+
     [Fact]
     public async Task DemoSeed_GivesEachDemoWorkerAWorkingToken()
     {

@@ -39,7 +39,15 @@ public static class WebServices
         services.AddScoped<DemoSeed>();
         services.AddCrowdLabelIdentity();
         services.AddCrowdLabelPages();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+        {
+            if (problem.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && problem.ProblemDetails.Detail is null)
+            {
+                problem.ProblemDetails.Detail = BadRequestProblemMiddleware.UnsupportedMediaType(problem.HttpContext.Request);
+            }
+        });
+        // A body the JSON API cannot bind throws, so that BadRequestProblemMiddleware can say what was wrong with it.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1");
         services.AddHealthChecks().AddDbContextCheck<CrowdLabelDbContext>("database");
         services.AddOptions<WorkRateLimitOptions>().Bind(builder.Configuration.GetSection(WorkRateLimitOptions.Section))
@@ -123,7 +131,7 @@ public static class WebServices
 
         app.UseMiddleware<RequestLoggingMiddleware>();
         // Pages show a friendly status page; the API answers bare statuses as RFC 7807 problem details.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages().UseMiddleware<BadRequestProblemMiddleware>());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
