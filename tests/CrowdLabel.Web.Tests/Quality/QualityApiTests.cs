@@ -104,6 +104,10 @@ public sealed class QualityApiTests
         var csv = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.csv", UriKind.Relative));
         var jsonl = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.jsonl", UriKind.Relative));
         var xml = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results.xml", UriKind.Relative));
+        // The route as DESIGN.md names it: the format as a query parameter, JSONL when none is given.
+        var csvByQuery = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results?format=csv", UriKind.Relative));
+        var byDefault = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results", UriKind.Relative));
+        var xmlByQuery = await api.GetAsync(new Uri($"/api/v1/batches/{batchId}/results?format=xml", UriKind.Relative));
         var missing = await api.GetAsync(new Uri($"/api/v1/batches/{Guid.CreateVersion7()}/results.csv", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
@@ -116,6 +120,11 @@ public sealed class QualityApiTests
         Assert.Equal(3, lines.Length);
         Assert.Equal(2, (await jsonl.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n').Length);
         Assert.Equal(HttpStatusCode.BadRequest, xml.StatusCode);
+        Assert.Equal(string.Join('\n', lines) + "\n", await csvByQuery.Content.ReadAsStringAsync());
+        Assert.Equal("application/x-ndjson", byDefault.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await jsonl.Content.ReadAsStringAsync(), await byDefault.Content.ReadAsStringAsync());
+        Assert.Equal("Unknown export format \"xml\"; use csv or jsonl.",
+            (await xmlByQuery.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("format")[0].GetString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         await using var check = Scenario.TenantScope(site.Services, tenant.TenantId);
         var stored = await check.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Assignments.FindAsync(task.AssignmentId);

@@ -16,8 +16,11 @@ public static class QualityApi
             .WithDescription("Rejects an answer waiting for approval, with a ground (PausedByGold or DisagreesWithReview) that must hold and a reason the worker sees.");
         api.MapPost("/projects/{projectId:guid}/workers/{workerId:guid}/reject-waiting", RejectPausedWorkerAsync)
             .WithDescription("Rejects every answer of a worker paused by gold on the project that waits for approval, with {\"reason\": \"...\"} the worker sees; answers how many.");
+        api.MapGet("/batches/{batchId:guid}/results", (Guid batchId, string? format, HttpContext context, ResultsService results, CancellationToken cancellationToken) =>
+                ExportAsync(batchId, format ?? "jsonl", context, results, cancellationToken))
+            .WithDescription("The batch's results, streamed as JSONL, or CSV with ?format=csv (?format=jsonl is the default).");
         api.MapGet("/batches/{batchId:guid}/results.{format}", ExportAsync)
-            .WithDescription("The batch's results, streamed as CSV or JSONL (format csv or jsonl).");
+            .WithDescription("The batch's results, streamed as CSV or JSONL (results.csv or results.jsonl).");
         return app;
     }
 
