@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
 using CrowdLabel.Testing;
@@ -60,7 +62,10 @@ public sealed class SiteBootTests
         var response = await site.Browser().GetAsync("/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("/api/v1/projects/{projectId}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var upload = document.GetProperty("paths").GetProperty("/api/v1/projects/{projectId}/batches").GetProperty("post");
+        Assert.Equal(["text/csv", "application/jsonl", "application/x-ndjson", "application/json"],
+            upload.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name));
     }
 }
 

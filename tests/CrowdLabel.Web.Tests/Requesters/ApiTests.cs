@@ -68,6 +68,8 @@ public sealed class ApiTests
         Assert.Contains("maybe", uploadErrors.GetProperty("rows[2].gold")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
         Assert.Equal("application/problem+json", wrongType.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("The content type \"application/pdf; charset=utf-8\" is not one CrowdLabel reads: send text/csv, application/jsonl or application/json (Label Studio tasks).",
+            (await wrongType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace CrowdLabel.Web.Apis;
 
@@ -22,12 +23,24 @@ public static class BatchesApi
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.TenantApi).WithTags("Batches");
+        // The content types are documented, not enforced by routing: routing would refuse another one with a bare 415
+        // before the handler, whose refusal says which types it reads.
         api.MapPost("/projects/{projectId:guid}/batches", UploadAsync)
-            .Accepts<string>("text/csv", "application/jsonl", "application/x-ndjson", "application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = UploadContentTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } }),
+                };
+                return Task.CompletedTask;
+            })
             .WithDescription("Uploads a batch all or nothing. The body is the file: CSV (text/csv), JSON Lines (application/jsonl) or Label Studio tasks (application/json). ?name= names the batch.");
         api.MapGet("/batches/{batchId:guid}", GetAsync);
         return app;
     }
+
+    private static readonly string[] UploadContentTypes = ["text/csv", "application/jsonl", "application/x-ndjson", "application/json"];
 
     /// <summary>Reads the status a requester sees; shared with the lifecycle routes.</summary>
     public static async Task<BatchStatusDto?> StatusAsync(ICrowdLabelDb db, LedgerService ledger, Guid batchId, CancellationToken cancellationToken)
@@ -49,16 +62,16 @@ public static class BatchesApi
     private static async Task<Results<Ok<BatchStatusDto>, NotFound>> GetAsync(Guid batchId, ICrowdLabelDb db, LedgerService ledger, CancellationToken cancellationToken) =>
         await StatusAsync(db, ledger, batchId, cancellationToken) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<BatchStatusDto>, ValidationProblem, NotFound>> UploadAsync(
+    private static async Task<Results<Created<BatchStatusDto>, ValidationProblem, ProblemHttpResult, NotFound>> UploadAsync(
         Guid projectId, string? name, HttpContext context, ImportService import, IOptions<ImportOptions> options,
         ICrowdLabelDb db, LedgerService ledger, TimeProvider clock, CancellationToken cancellationToken)
     {
         var format = ImportService.FormatOf(context.Request.ContentType, null);
         if (format is null)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["file"] = [$"The content type \"{context.Request.ContentType}\" is not one CrowdLabel reads: send text/csv, application/jsonl or application/json (Label Studio tasks)."] },
-                title: "The batch was not imported.");
+            return TypedResults.Problem(
+                $"The content type \"{context.Request.ContentType}\" is not one CrowdLabel reads: send text/csv, application/jsonl or application/json (Label Studio tasks).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The batch was not imported.");
         }
 
         // The import enforces the configured limit with a clear message; lift the server's own lower default.
