@@ -82,6 +82,11 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GetByRole(AriaRole.Link, new() { Name = "Start" }).FocusAsync();
         await keyboard.PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/work/batches/[^/?#]+$"));
+        // Each label's button shows its key, readable: the key's text is not the colour of its background (it was white on white).
+        var keys = await page.Locator("#answer-form button kbd").EvaluateAllAsync<string[][]>(
+            "keys => keys.map(k => [k.textContent.trim(), getComputedStyle(k).color, getComputedStyle(k).backgroundColor])");
+        Assert.Equal(["1", "2"], keys.Select(k => k[0]));
+        Assert.All(keys, k => Assert.NotEqual(k[2], k[1]));
         var seen = new List<string>();
         for (var i = 0; i < 5; i++)
         {
