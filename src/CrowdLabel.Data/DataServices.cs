@@ -5,8 +5,10 @@ using CrowdLabel.Core.Work;
 using CrowdLabel.Data.Import;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CrowdLabel.Data;
@@ -43,7 +45,11 @@ public static class DataServices
     /// <summary>Points a context at the configured provider and that provider's migrations assembly.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options) => options.Provider switch
     {
-        DatabaseProvider.Sqlite => builder.UseSqlite(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
+        // EF Core warns on every migration that rebuilds an SQLite table (part of it runs outside a transaction); the
+        // migrator copies a database with data before migrating it and says so (DatabaseMigrator), and a new one has
+        // nothing to lose, so that warning is only a debug message here.
+        DatabaseProvider.Sqlite => builder.UseSqlite(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly))
+            .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))),
         DatabaseProvider.Postgres => builder.UseNpgsql(WithPreparedStatements(options.ConnectionString), o => o.MigrationsAssembly(options.MigrationsAssembly)),
         DatabaseProvider.SqlServer => builder.UseSqlServer(options.ConnectionString, o => o.MigrationsAssembly(options.MigrationsAssembly)),
         _ => throw new DatabaseConfigurationException($"Unknown provider {options.Provider}."),

@@ -1,14 +1,22 @@
 using CrowdLabel.Core.Domain;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace CrowdLabel.Data;
 
 /// <summary>Brings the schema up to date and makes sure the platform roles exist.</summary>
-public sealed class DatabaseMigrator(CrowdLabelDbContext db, RoleManager<AppRole> roles, DatabaseOptions options)
+public sealed partial class DatabaseMigrator(
+    CrowdLabelDbContext db, RoleManager<AppRole> roles, DatabaseOptions options, TimeProvider clock, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        if (options.Provider == DatabaseProvider.Sqlite && options.BackupBeforeMigrate)
+        {
+            await BackUpBeforeMigratingAsync(cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
@@ -24,4 +32,50 @@ public sealed class DatabaseMigrator(CrowdLabelDbContext db, RoleManager<AppRole
             }
         }
     }
+
+    /// <summary>
+    /// Copies an SQLite database that holds data of an earlier release to backups/ beside it, before this release's
+    /// migrations change it: SQLite migrations that rebuild a table run partly outside a transaction, so a start that
+    /// is stopped midway can leave the file half migrated, and the copy is what to go back to. A new database (nothing
+    /// applied yet) or one already up to date is not copied. The copy is made with SQLite's online backup, so it is
+    /// consistent even if another process has the file open.
+    /// </summary>
+    /// <returns>The copy's path, or null when none was needed.</returns>
+    public async Task<string?> BackUpBeforeMigratingAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0 || !(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
+        {
+            return null;
+        }
+
+        var source = (SqliteConnection)db.Database.GetDbConnection();
+        var file = source.DataSource;
+        if (string.IsNullOrEmpty(file) || file == ":memory:" || new SqliteConnectionStringBuilder(source.ConnectionString).Mode == SqliteOpenMode.Memory)
+        {
+            return null;
+        }
+
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "backups");
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(file)}-{clock.GetUtcNow():yyyyMMdd-HHmmss}-before-{pending[^1]}.db");
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString());
+            await destination.OpenAsync(cancellationToken);
+            source.BackupDatabase(destination);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        LogBackedUp(logger, pending.Count, target);
+        return target;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "Applying {Count} migration(s) to the SQLite database; its data was copied first to {Backup}. If the start is stopped midway, go back to that copy.")]
+    private static partial void LogBackedUp(ILogger logger, int count, string backup);
 }

@@ -19,6 +19,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     public const string ConnectionStringName = "CrowdLabel";
 
+    /// <summary>SQLite only: copy a database holding an earlier release's data before migrating it (Database:BackupBeforeMigrate).</summary>
+    public bool BackupBeforeMigrate { get; init; } = true;
+
     /// <summary>Reads and checks the configuration; with none at all, SQLite in a file under the data folder.</summary>
     /// <exception cref="DatabaseConfigurationException">
     /// The provider is unknown, or a required connection string is missing or not one its provider can read.
@@ -65,7 +68,14 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             throw new DatabaseConfigurationException($"Database:MigrateOnStart is \"{migrateSetting}\"; use true or false.");
         }
 
-        return new DatabaseOptions(provider, connectionString, migrateOnStart);
+        var backupSetting = section["BackupBeforeMigrate"];
+        var backupBeforeMigrate = true;
+        if (!string.IsNullOrWhiteSpace(backupSetting) && !bool.TryParse(backupSetting, out backupBeforeMigrate))
+        {
+            throw new DatabaseConfigurationException($"Database:BackupBeforeMigrate is \"{backupSetting}\"; use true or false.");
+        }
+
+        return new DatabaseOptions(provider, connectionString, migrateOnStart) { BackupBeforeMigrate = backupBeforeMigrate };
     }
 
     /// <summary>

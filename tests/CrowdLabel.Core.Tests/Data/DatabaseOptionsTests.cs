@@ -63,6 +63,17 @@ public sealed class DatabaseOptionsTests
         Assert.Contains("\"sometimes\"", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void BackupBeforeMigrate_IsOnUnlessTurnedOff_AndMustBeABoolean()
+    {
+        Assert.True(DatabaseOptions.FromConfiguration(Config(), Path.GetTempPath()).BackupBeforeMigrate);
+        Assert.False(DatabaseOptions.FromConfiguration(Config(("Database:BackupBeforeMigrate", "false")), Path.GetTempPath()).BackupBeforeMigrate);
+        var error = Assert.Throws<DatabaseConfigurationException>(() =>
+            DatabaseOptions.FromConfiguration(Config(("Database:BackupBeforeMigrate", "yes")), Path.GetTempPath()));
+
+        Assert.Equal("Database:BackupBeforeMigrate is \"yes\"; use true or false.", error.Message);
+    }
+
     [Theory]
     [InlineData("Postgres", "Host=db;Maximum Pol Size=8")]
     [InlineData("Postgres", "Host=db;Pasword=secret")]

@@ -1,7 +1,10 @@
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CrowdLabel.Core.Tests.Data;
 
@@ -43,19 +46,73 @@ public sealed class MigrationsTests
         Assert.Contains("autovacuum_vacuum_threshold=1000", options);
     }
 
+    /// <summary>
+    /// An SQLite database holding an earlier release's data is copied before this release's migrations run; one that
+    /// is new or already up to date is not. The copy is the database as it was, data included.
+    /// </summary>
+    [Fact]
+    public async Task Sqlite_WithAnEarlierReleasesData_IsCopiedBeforeMigrating_NewAndUpToDateOnesAreNot()
+    {
+        await using var earlier = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var fresh = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var file = new SqliteConnectionStringBuilder(earlier.ConnectionString).DataSource;
+        var backups = Path.Combine(Path.GetDirectoryName(file)!, "backups");
+        string[] CopiesOf(TestDatabase database) => Directory.Exists(backups)
+            ? Directory.GetFiles(backups, Path.GetFileNameWithoutExtension(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource) + "-*")
+            : [];
+        List<string> migrations;
+        await using (var db = ContextFor(earlier.Options))
+        {
+            migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE \"Marker\" (\"Note\" TEXT); INSERT INTO \"Marker\" VALUES ('earlier release');");
+        }
+
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            await (await AppServices.CreateAsync(earlier)).DisposeAsync();
+            await (await AppServices.CreateAsync(earlier)).DisposeAsync();
+            await (await AppServices.CreateAsync(fresh)).DisposeAsync();
+
+            var copy = Assert.Single(CopiesOf(earlier));
+            Assert.EndsWith($"-before-{migrations[^1]}.db", copy, StringComparison.Ordinal);
+            Assert.Empty(CopiesOf(fresh));
+            await using (var db = ContextFor(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={copy};Pooling=False", MigrateOnStart: false)))
+            {
+                Assert.Equal(migrations[..^1], await db.Database.GetAppliedMigrationsAsync());
+                Assert.Equal("earlier release", (await db.Database.SqlQueryRaw<string>("SELECT \"Note\" AS \"Value\" FROM \"Marker\"").ToListAsync()).Single());
+            }
+
+            await using (var db = ContextFor(earlier.Options))
+            {
+                Assert.Equal(migrations, await db.Database.GetAppliedMigrationsAsync());
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var copy in CopiesOf(earlier).Concat(CopiesOf(fresh)))
+            {
+                File.Delete(copy);
+            }
+        }
+    }
+
     private static List<string> Names(CrowdLabelDbContext db) =>
         db.Database.GetMigrations().Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]).ToList();
 
-    private static CrowdLabelDbContext ContextFor(DatabaseProvider provider)
+    private static CrowdLabelDbContext ContextFor(DatabaseProvider provider) => ContextFor(new DatabaseOptions(provider, provider switch
     {
-        var connectionString = provider switch
-        {
-            DatabaseProvider.Sqlite => "Data Source=:memory:",
-            DatabaseProvider.Postgres => "Host=127.0.0.1;Database=unused",
-            _ => "Server=127.0.0.1;Database=unused;TrustServerCertificate=True",
-        };
+        DatabaseProvider.Sqlite => "Data Source=:memory:",
+        DatabaseProvider.Postgres => "Host=127.0.0.1;Database=unused",
+        _ => "Server=127.0.0.1;Database=unused;TrustServerCertificate=True",
+    }, MigrateOnStart: false));
+
+    private static CrowdLabelDbContext ContextFor(DatabaseOptions options)
+    {
         var builder = new DbContextOptionsBuilder<CrowdLabelDbContext>();
-        DataServices.Configure(builder, new DatabaseOptions(provider, connectionString, MigrateOnStart: false));
+        DataServices.Configure(builder, options);
         return new CrowdLabelDbContext(builder.Options, new TenantContext());
     }
 }
