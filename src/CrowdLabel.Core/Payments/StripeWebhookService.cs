@@ -106,6 +106,32 @@ public sealed partial class StripeWebhookService(
         return pending.Count;
     }
 
+    /// <summary>
+    /// An admin sends back a stored event that was given up on or ignored, once what it waited for is there (say, a
+    /// worker's account recorded by hand): it gets a fresh round of attempts and is processed now. An event already
+    /// processed is refused: its effect is in the ledger, and processing is what must happen once.
+    /// </summary>
+    public async Task<Result<StripeEvent>> ProcessAgainAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var stored = await db.StripeEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, cancellationToken);
+        if (stored is null)
+        {
+            return Result<StripeEvent>.NotFound();
+        }
+
+        var sentBack = Truncate($"Sent back for processing by an admin at {clock.GetUtcNow():u}.");
+        var reset = await db.StripeEvents.Where(e => e.Id == eventId && e.Status != StripeEventStatus.Processed)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, StripeEventStatus.Pending).SetProperty(e => e.Attempts, 0)
+                .SetProperty(e => e.ProcessedAt, (DateTime?)null).SetProperty(e => e.LastError, sentBack), cancellationToken);
+        if (reset == 0)
+        {
+            return Result<StripeEvent>.Invalid("event", $"Event {eventId} was processed already; processing it again would apply it twice.");
+        }
+
+        await ProcessAsync(eventId, cancellationToken);
+        return Result<StripeEvent>.Success(await db.StripeEvents.AsNoTracking().SingleAsync(e => e.Id == eventId, cancellationToken));
+    }
+
     /// <summary>Processes one stored event if it is still pending, in its own scope and database transaction.</summary>
     public async Task ProcessAsync(string eventId, CancellationToken cancellationToken = default)
     {
@@ -202,7 +228,7 @@ public sealed class StripeEventProcessor(ICrowdLabelDb db, LedgerService ledger,
             case OutcomeKind.Retry when stored.Attempts >= options.Value.MaxEventAttempts:
                 stored.Status = StripeEventStatus.Ignored;
                 stored.ProcessedAt = now;
-                stored.LastError = StripeWebhookService.Truncate($"{outcome.Reason} Given up after {stored.Attempts} attempts.");
+                stored.LastError = StripeWebhookService.Truncate($"{outcome.Reason} Given up after {stored.Attempts} attempt{(stored.Attempts == 1 ? "" : "s")}.");
                 break;
             default:
                 stored.LastError = StripeWebhookService.Truncate($"{outcome.Reason} Retried later.");

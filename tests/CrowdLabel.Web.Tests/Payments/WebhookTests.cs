@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Payments;
 using CrowdLabel.Data;
@@ -173,6 +174,48 @@ public sealed class WebhookTests
         var ignored = await world.EventAsync(other);
         Assert.Equal((StripeEventStatus.Ignored, "CrowdLabel does not act on customer.created events."), (ignored.Status, ignored.LastError));
         Assert.Equal(0, await world.WithAsync(sp => sp.GetRequiredService<StripeWebhookService>().ProcessPendingAsync()));
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    /// <summary>
+    /// An event given up on waits on the admin's Stripe page; sent back before what it needs is there, it is given up
+    /// on again with its reason; sent back after, it is applied; once processed it cannot be sent back.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task GivenUpEvent_SentBackByAnAdmin_IsProcessedOnceWhatItWaitedForIsThere(DatabaseProvider provider)
+    {
+        await using var world = await PaymentsWorld.StartAsync(provider, new Dictionary<string, string?> { ["Stripe:MaxEventAttempts"] = "1" });
+        var worker = (await WorkScenario.CreateWorkersAsync(world.Services, 1))[0];
+        var payload = world.Stripe.Event("account.updated", new JsonObject { ["id"] = "acct_recorded_late", ["object"] = "account", ["payouts_enabled"] = true });
+        await world.DeliverOkAsync(payload);
+        var eventId = (await world.EventAsync(payload)).Id;
+        var admin = await world.SignedInAdminAsync();
+        async Task<string> SendBackAsync()
+        {
+            var sent = await admin.SubmitAsync("/admin/payouts", new Dictionary<string, string> { ["eventId"] = eventId }, "/admin/payouts?handler=ProcessAgain");
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            var page = await (await admin.GetAsync(sent.Headers.Location!.OriginalString)).Content.ReadAsStringAsync();
+            return WebUtility.HtmlDecode(Regex.Match(page, "<p class=\"notice\" id=\"sent-back\">([^<]*)</p>").Groups[1].Value);
+        }
+
+        var givenUp = await world.EventAsync(payload);
+        var listed = await (await admin.GetAsync("/admin/payouts")).Content.ReadAsStringAsync();
+        var tooEarly = await SendBackAsync();
+        await world.DbAsync(async db =>
+        {
+            db.WorkerStripeAccounts.Add(new WorkerStripeAccount { WorkerId = worker, StripeAccountId = "acct_recorded_late", CreatedAt = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        var applied = await SendBackAsync();
+        var again = await SendBackAsync();
+
+        Assert.Equal((StripeEventStatus.Ignored, "No worker has the Stripe account acct_recorded_late (yet). Given up after 1 attempt."), (givenUp.Status, givenUp.LastError));
+        Assert.Contains($"value=\"{eventId}\"", listed, StringComparison.Ordinal);
+        Assert.Equal($"Event {eventId} (account.updated) is still not processed: No worker has the Stripe account acct_recorded_late (yet). Given up after 1 attempt.", tooEarly);
+        Assert.Equal($"Event {eventId} (account.updated) was processed.", applied);
+        Assert.Equal($"Event {eventId} was processed already; processing it again would apply it twice.", again);
+        Assert.Equal(StripeEventStatus.Processed, (await world.EventAsync(payload)).Status);
+        Assert.True(await world.DbAsync(db => db.WorkerStripeAccounts.Select(a => a.PayoutsEnabled).SingleAsync()));
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CrowdLabel.Web.Pages.Admin.Payouts;
 
 /// <summary>Payouts, Stripe top-ups and refunds, events that need a look, and the refund form.</summary>
-public sealed class IndexModel(ICrowdLabelDb db, PayoutService payouts, FundingService funding, StripeGateway stripe) : PageModel
+public sealed class IndexModel(ICrowdLabelDb db, PayoutService payouts, FundingService funding, StripeGateway stripe, StripeWebhookService webhooks) : PageModel
 {
     public const int Shown = 200;
 
@@ -41,10 +41,32 @@ public sealed class IndexModel(ICrowdLabelDb db, PayoutService payouts, FundingS
 
     public string? Refunded { get; private set; }
 
-    public async Task OnGetAsync(string? refunded, CancellationToken cancellationToken)
+    /// <summary>What became of an event an admin sent back for processing.</summary>
+    public string? SentBack { get; private set; }
+
+    public async Task OnGetAsync(string? refunded, string? sentBack, CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        Refunded = refunded;
+        (Refunded, SentBack) = (refunded, sentBack);
+    }
+
+    /// <summary>Sends a given-up or ignored event back for processing, now.</summary>
+    public async Task<IActionResult> OnPostProcessAgainAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var result = await webhooks.ProcessAgainAsync(eventId, cancellationToken);
+        if (result.IsNotFound)
+        {
+            return NotFound();
+        }
+
+        // Redirect after the post either way, so reloading the page does not send the event back again.
+        var stored = result.Value;
+        return RedirectToPage(new
+        {
+            sentBack = stored is null ? string.Join(" ", result.Errors.Values.SelectMany(m => m))
+                : stored.Status == StripeEventStatus.Processed ? $"Event {stored.Id} ({stored.Type}) was processed."
+                : $"Event {stored.Id} ({stored.Type}) is still not processed: {stored.LastError}",
+        });
     }
 
     public async Task<IActionResult> OnPostRefundAsync(CancellationToken cancellationToken)
