@@ -39,8 +39,14 @@ internal sealed class RejectInputValidator : AbstractValidator<RejectInput>
     }
 }
 
-/// <summary>What an approval pass did.</summary>
-public sealed record ApprovalOutcome(int Approved, int Failed);
+/// <summary>
+/// What an approval pass did: answers approved and paid, answers the escrow could not pay (left waiting), and answers of
+/// workers paused by gold that were rejected instead of approved.
+/// </summary>
+public sealed record ApprovalOutcome(int Approved, int Failed, int Rejected = 0)
+{
+    public static ApprovalOutcome operator +(ApprovalOutcome a, ApprovalOutcome b) => new(a.Approved + b.Approved, a.Failed + b.Failed, a.Rejected + b.Rejected);
+}
 
 /// <summary>
 /// Approval and pay accrual (DESIGN.md, step 9): an answer is approved after its project's auto-approval delay (a job)
@@ -61,6 +67,10 @@ public sealed class ApprovalService(
     /// about 150 s on SQLite and PostgreSQL alike (docs/benchmarks.md).
     /// </summary>
     public const int AnswersPerTransaction = 500;
+
+    /// <summary>The reason a worker paused by gold sees on their answers rejected when approval comes.</summary>
+    public const string PausedByGoldReason =
+        "Your answers to known-answer (gold) questions on this project fell under its bar, so your answers were not accepted.";
 
     private static readonly RejectInputValidator RejectValidator = new();
 
@@ -83,7 +93,7 @@ public sealed class ApprovalService(
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(batch.TenantId);
             var outcome = await scope.ServiceProvider.GetRequiredService<ApprovalService>()
                 .ApproveSubmittedAsync(batch.Id, now.AddHours(-Math.Max(0, batch.AutoApprovalHours)), cancellationToken);
-            total = new ApprovalOutcome(total.Approved + outcome.Approved, total.Failed + outcome.Failed);
+            total += outcome;
         }
 
         return total;
@@ -216,10 +226,23 @@ public sealed class ApprovalService(
 
     /// <summary>
     /// Approves the batch's answers submitted up to <paramref name="submittedBy"/>, up to <see cref="AnswersPerTransaction"/>
-    /// per transaction, then closes the batch if it is settled.
+    /// per transaction, then closes the batch if it is settled. The answers of workers paused on the project by gold are
+    /// rejected instead, with <see cref="PausedByGoldReason"/>: consensus leaves them out and gives their items other
+    /// answers in their place, and the batch's escrow (items x max redundancy) is for the answers consensus uses. Paid
+    /// as well, they took escrow the answers in their place then could not get, and those answers, of workers in good
+    /// standing, waited unpaid while the batch never completed.
     /// </summary>
     private async Task<ApprovalOutcome> ApproveSubmittedAsync(Guid batchId, DateTime submittedBy, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var projectId = await db.Batches.Where(b => b.Id == batchId).Select(b => b.ProjectId).SingleAsync(cancellationToken);
+        var paused = db.ProjectWorkers.Where(w => w.ProjectId == projectId && w.Status == ProjectWorkerStatus.Paused).Select(w => w.WorkerId);
+        var rejected = await db.Assignments
+            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted && a.SubmittedAt <= submittedBy && paused.Contains(a.WorkerId))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Status, AssignmentStatus.Rejected)
+                .SetProperty(a => a.ReviewedAt, now)
+                .SetProperty(a => a.RejectionReason, PausedByGoldReason), cancellationToken);
         var due = (await db.Assignments.AsNoTracking()
                 .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted && a.SubmittedAt <= submittedBy)
                 .OrderBy(a => a.SubmittedAt).Select(a => new { a.Id, a.WorkerId })
@@ -247,12 +270,12 @@ public sealed class ApprovalService(
             db.ChangeTracker.Clear();
         }
 
-        if (approved > 0)
+        if (approved + rejected > 0)
         {
             await consensus.CompleteIfSettledAsync(batchId, cancellationToken);
         }
 
-        return new ApprovalOutcome(approved, failed);
+        return new ApprovalOutcome(approved, failed, rejected);
     }
 
     /// <summary>

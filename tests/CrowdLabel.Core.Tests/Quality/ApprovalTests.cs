@@ -42,6 +42,36 @@ public sealed class ApprovalTests
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 
+    /// <summary>
+    /// A worker paused by gold after answering both items of a batch whose max redundancy is 2: consensus leaves their
+    /// answers out and opens a slot on each item for another answer, so the escrow (2 items x 2 answers) is for the
+    /// two other workers' answers. When the approval delay runs out the paused worker's answers are rejected with the
+    /// gold reason and every other answer is paid; the batch completes. Paying them too left two answers of workers in
+    /// good standing unpaid for want of escrow, and the batch open for ever.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PausedWorkersAnswers_AreRejectedWhenApprovalComes_AndTheEscrowPaysTheAnswersInTheirPlace(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 2, workers: 3);
+        var (paused, steady, replacing) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        Assert.Equal(2, (await world.WorkUntilDoneAsync(paused, _ => "no")).Count);
+        Assert.Equal(2, (await world.WorkUntilDoneAsync(steady, _ => "yes")).Count);
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, paused, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Paused, "gold"));
+        Assert.Equal(2, (await world.RunConsensusAsync()).Extended);
+        Assert.Equal(2, (await world.WorkUntilDoneAsync(replacing, _ => "yes")).Count);
+        await world.RunConsensusAsync();
+        world.Clock.Advance(TimeSpan.FromHours(73));
+
+        var outcome = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveDueAsync());
+
+        Assert.Equal(new ApprovalOutcome(Approved: 4, Failed: 0, Rejected: 2), outcome);
+        var answers = (await world.SnapshotAsync()).Assignments;
+        Assert.All(answers.Where(a => a.WorkerId == paused), a => Assert.Equal((AssignmentStatus.Rejected, ApprovalService.PausedByGoldReason), (a.Status, a.RejectionReason)));
+        Assert.All(answers.Where(a => a.WorkerId != paused), a => Assert.Equal(AssignmentStatus.Approved, a.Status));
+        Assert.Equal(BatchStatus.Completed, (await world.BatchAsync()).Status);
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task ApprovingABatch_WhenTheEscrowCannotPayForAll_PaysAsManyAsItCan_AndLeavesTheRestWaiting(DatabaseProvider provider)
     {

@@ -84,7 +84,9 @@ public sealed class DetailsModel(
 
         if (result.Succeeded)
         {
-            Message = $"Approved {result.Value!.Approved} answers: their pay moved from the escrow to the workers.";
+            var outcome = result.Value!;
+            Message = $"Approved {outcome.Approved} answers: their pay moved from the escrow to the workers." +
+                      (outcome.Rejected > 0 ? $" Rejected {outcome.Rejected} answers of workers paused by gold." : "");
         }
         else
         {

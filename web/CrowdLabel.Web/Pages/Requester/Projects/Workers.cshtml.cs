@@ -11,7 +11,7 @@ namespace CrowdLabel.Web.Pages.Requester.Projects;
 public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality, ApprovalService approvals) : PageModel
 {
     /// <summary>The reason offered when rejecting a paused worker's waiting answers (the requester may change it).</summary>
-    public const string PausedReason = "Your answers to known-answer (gold) questions on this project fell under its bar, so your answers were not accepted.";
+    public const string PausedReason = ApprovalService.PausedByGoldReason;
 
     public string ProjectName { get; private set; } = "";
 
