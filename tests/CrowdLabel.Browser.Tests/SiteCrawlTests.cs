@@ -1,22 +1,15 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CrowdLabel.Browser.Tests.Support;
-using CrowdLabel.Core.Quality;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
-using CrowdLabel.Testing;
 using CrowdLabel.Web.Tests.Support;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace CrowdLabel.Browser.Tests;
 
 /// <summary>
 /// Every page a demo account can reach by following the site's own links opens without an error: no status of 400 or
-/// more, no script error, nothing the browser failed to load. The demo is what a newcomer sees first; the demo batch is
-/// partly answered and its consensus run first, so the pages show answers, labels and quality figures.
+/// more, no script error, nothing the browser failed to load. The demo is what a newcomer sees first; its second batch
+/// is answered and its consensus run by the seed, so the pages show answers, labels, disputes and quality figures.
 /// </summary>
 public sealed class SiteCrawlTests(Chromium chromium, ITestOutputHelper output) : IClassFixture<Chromium>
 {
@@ -28,7 +21,6 @@ public sealed class SiteCrawlTests(Chromium chromium, ITestOutputHelper output) 
     {
         var (site, address) = await Site.StartLiveAsync(DatabaseProvider.Sqlite, environment: "Development", seedDemo: true);
         await using var _ = site;
-        await AnswerSomeDemoTasksAsync(site, address);
 
         var problems = new List<string>();
         var visitedByAccount = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -87,35 +79,4 @@ public sealed class SiteCrawlTests(Chromium chromium, ITestOutputHelper output) 
         !href.Contains("handler=export", StringComparison.OrdinalIgnoreCase) &&
         !href.Contains("/account/logout", StringComparison.OrdinalIgnoreCase) &&
         !href.StartsWith("/api/", StringComparison.Ordinal) && !href.StartsWith("/openapi/", StringComparison.Ordinal);
-
-    /// <summary>Each demo worker answers a few tasks of the demo batch through the worker API; then consensus runs once.</summary>
-    private static async Task AnswerSomeDemoTasksAsync(Site site, Uri address)
-    {
-        Guid batchId = Guid.Empty;
-        foreach (var token in DemoSeed.WorkerTokens.Values)
-        {
-            using var api = new HttpClient { BaseAddress = address };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            batchId = (await api.GetFromJsonAsync<JsonElement>("/api/v1/work/batches"))[0].GetProperty("batchId").GetGuid();
-            for (var n = 0; n < 4; n++)
-            {
-                using var claimed = await api.PostAsync(new Uri($"/api/v1/work/batches/{batchId}/claim", UriKind.Relative), content: null);
-                Assert.True(claimed.IsSuccessStatusCode, await claimed.Content.ReadAsStringAsync());
-                var task = await claimed.Content.ReadFromJsonAsync<JsonElement>();
-                var label = task.GetProperty("labels")[0].GetProperty("name").GetString();
-                using var answered = await api.PostAsJsonAsync(new Uri($"/api/v1/work/assignments/{task.GetProperty("assignmentId").GetGuid()}/answer", UriKind.Relative), new { label });
-                Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync());
-            }
-        }
-
-        Guid tenantId;
-        await using (var scope = site.Services.CreateAsyncScope())
-        {
-            tenantId = await scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Batches.IgnoreQueryFilters()
-                .Where(b => b.Id == batchId).Select(b => b.TenantId).SingleAsync();
-        }
-
-        await using var tenantScope = Scenario.TenantScope(site.Services, tenantId);
-        Assert.True((await tenantScope.ServiceProvider.GetRequiredService<ConsensusService>().RunBatchAsync(batchId)).Succeeded);
-    }
 }

@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
 using CrowdLabel.Data.Seeding;
 using CrowdLabel.Testing;
 using CrowdLabel.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Web.Tests;
 
@@ -52,6 +55,36 @@ public sealed class SiteBootTests
         var html = await dashboard.Content.ReadAsStringAsync();
         Assert.Contains("Movie review sentiment", html, StringComparison.Ordinal);
         Assert.Contains("<td>12</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Support ticket routing", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The demo's second batch was answered by the three demo workers through the assignment engine and consensus ran
+    /// over it: every ticket has its three answers and a label, some are done and some wait for the reviewer, the
+    /// answers wait for approval, and a demo worker's marketplace says nothing is left for them there.
+    /// </summary>
+    [Fact]
+    public async Task DemoSeed_AnswersTheTicketBatch_SoItHasLabelsDisputesAndAnswersToApprove()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite, environment: "Development", seedDemo: true);
+        await using var scope = site.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+        var batch = await db.Batches.IgnoreQueryFilters().SingleAsync(b => b.Name == "Tickets, answered by the demo crowd");
+        var items = await db.Items.IgnoreQueryFilters().Where(i => i.BatchId == batch.Id).ToListAsync();
+        var answers = await db.Assignments.IgnoreQueryFilters().Where(a => a.BatchId == batch.Id).ToListAsync();
+        var worker = site.Browser();
+        await worker.SignInAsync(DemoSeed.Accounts[3].Email, DemoSeed.Password);
+        var marketplace = await (await worker.GetAsync("/work")).Content.ReadAsStringAsync();
+
+        Assert.Equal(6, items.Count);
+        Assert.All(items, i => Assert.Equal((3, true), (i.AnswerCount, i.ConsensusLabel is not null)));
+        Assert.Contains(items, i => i.Status == ItemStatus.Done);
+        Assert.Contains(items, i => i.Status == ItemStatus.Disputed);
+        Assert.Equal(18, answers.Count);
+        Assert.All(answers, a => Assert.Equal(AssignmentStatus.Submitted, a.Status));
+        Assert.Equal(3, answers.Select(a => a.WorkerId).Distinct().Count());
+        Assert.Matches("Tickets, answered by the demo crowd.*?Nothing left for you now", marketplace.ReplaceLineEndings(" "));
+        Assert.Matches("Reviews, first 12.*?>Start</a>", marketplace.ReplaceLineEndings(" "));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Core.Security;
 using CrowdLabel.Core.Tenancy;
 using CrowdLabel.Core.Work;
@@ -15,11 +16,15 @@ public sealed record DemoAccount(string Role, string Email, string Password);
 
 /// <summary>
 /// Fills an empty embedded database with something real to look at: a demo tenant with a requester and a
-/// reviewer, three workers with API tokens, an admin, an API key, and a project with a small published batch of text items.
+/// reviewer, three workers with API tokens, an admin, an API key, a project with a small published batch of text items
+/// for the workers to label, and a second project whose batch the three workers have answered through the assignment
+/// engine, with consensus run over it: labels with their confidence, disputed items and a QA sample for the reviewer,
+/// answers waiting for approval.
 /// Runs only when asked (Development by default) and only once: a database that has the demo tenant is left alone.
 /// </summary>
 public sealed class DemoSeed(
-    CrowdLabelDbContext db, UserManager<AppUser> users, TenantContext tenantContext, LedgerService ledger, BatchLifecycleService lifecycle, TimeProvider clock)
+    CrowdLabelDbContext db, UserManager<AppUser> users, TenantContext tenantContext, LedgerService ledger, BatchLifecycleService lifecycle,
+    AssignmentService assignments, ConsensusService consensus, TimeProvider clock)
 {
     public const string TenantSlug = "demo";
     public const string Password = "Demo-Pass-2026";
@@ -62,6 +67,17 @@ public sealed class DemoSeed(
         "Sharp writing and a lead performance that deserves every award.",
         "Dull characters stuck in a predictable story.",
         "Some scenes work, some don't; overall, average.",
+    ];
+
+    /// <summary>The answered batch's tickets, each with the label each of the three demo workers gave it.</summary>
+    private static readonly (string Ticket, string[] Answers)[] Tickets =
+    [
+        ("I was charged twice for my subscription this month.", ["billing", "billing", "billing"]),
+        ("The app crashes every time I open the settings page.", ["technical", "technical", "technical"]),
+        ("How do I change the email address on my account?", ["account", "account", "account"]),
+        ("My invoice shows the wrong company name.", ["billing", "account", "billing"]),
+        ("I cannot sign in since I reset my password.", ["account", "technical", "technical"]),
+        ("The export button does nothing in Firefox.", ["technical", "technical", "technical"]),
     ];
 
     /// <returns>True when the demo data was written now; false when it was already there.</returns>
@@ -122,39 +138,103 @@ public sealed class DemoSeed(
         }
 
         db.Projects.Add(project);
+        var batch = AddBatch(project, "Reviews, first 12", "review", Reviews, i => i switch { 0 => "positive", 1 => "negative", _ => null });
+
+        // Three answers an item and no more, so the demo crowd settles every ticket: agreed ones are done, split ones go to review.
+        var tickets = new Project
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = tenant.Id,
+            Name = "Support ticket routing",
+            Instructions = "Read the ticket and choose the team that should answer it.",
+            PricePerAssignmentMinor = 3,
+            Currency = tenant.Currency,
+            BaseRedundancy = 3,
+            MaxRedundancy = 3,
+            GoldRatio = 0,
+            CreatedAt = now.AddSeconds(1),
+        };
+        string[] teams = ["billing", "technical", "account"];
+        for (var i = 0; i < teams.Length; i++)
+        {
+            tickets.Labels.Add(new ProjectLabel { Id = Guid.CreateVersion7(), TenantId = tenant.Id, ProjectId = tickets.Id, Ordinal = i, Name = teams[i], Key = $"{i + 1}" });
+        }
+
+        db.Projects.Add(tickets);
+        var answered = AddBatch(tickets, "Tickets, answered by the demo crowd", "ticket", Tickets.Select(t => t.Ticket).ToArray(), _ => null);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // The services below share this context and read the items themselves: none of the seed's entities stays tracked.
+        db.ChangeTracker.Clear();
+
+        // Fund and publish the demo batches the way an admin and a requester would, so workers find them on the marketplace.
+        await ledger.CreditTenantAsync(new CreditInput { TenantId = tenant.Id, AmountMinor = DemoCreditMinor, Reason = "Demo funds" }, admin.Id, cancellationToken);
+        foreach (var published in new[] { batch, answered })
+        {
+            var outcome = await lifecycle.PublishAsync(published.Id, requester.Id, cancellationToken);
+            if (!outcome.Succeeded)
+            {
+                throw new InvalidOperationException($"Could not publish the demo batch \"{published.Name}\": {string.Join("; ", outcome.Errors.SelectMany(e => e.Value))}");
+            }
+        }
+
+        await AnswerTicketsAsync(answered.Id, cancellationToken);
+        return true;
+    }
+
+    /// <summary>A draft batch of text items with the given external id prefix; <paramref name="gold"/> gives an item's gold label.</summary>
+    private Batch AddBatch(Project project, string name, string idPrefix, string[] texts, Func<int, string?> gold)
+    {
         var batch = new Batch
         {
-            Id = Guid.CreateVersion7(), TenantId = tenant.Id, ProjectId = project.Id, Name = "Reviews, first 12",
-            ItemCount = Reviews.Length, GoldCount = 2, CreatedAt = now,
+            Id = Guid.CreateVersion7(), TenantId = project.TenantId, ProjectId = project.Id, Name = name,
+            ItemCount = texts.Length, GoldCount = texts.Where((_, i) => gold(i) is not null).Count(), CreatedAt = project.CreatedAt,
         };
         db.Batches.Add(batch);
-        for (var i = 0; i < Reviews.Length; i++)
+        for (var i = 0; i < texts.Length; i++)
         {
             db.Items.Add(new Item
             {
                 Id = Guid.CreateVersion7(),
-                TenantId = tenant.Id,
+                TenantId = project.TenantId,
                 BatchId = batch.Id,
                 RowNumber = i + 1,
-                ExternalId = $"review-{i + 1}",
-                Data = JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = Reviews[i] }),
-                GoldLabel = i switch { 0 => "positive", 1 => "negative", _ => null },
+                ExternalId = $"{idPrefix}-{i + 1}",
+                Data = JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = texts[i] }),
+                GoldLabel = gold(i),
                 RedundancyTarget = project.BaseRedundancy,
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return batch;
+    }
 
-        // Fund and publish the demo batch the way an admin and a requester would, so workers find it on the marketplace.
-        await ledger.CreditTenantAsync(new CreditInput { TenantId = tenant.Id, AmountMinor = DemoCreditMinor, Reason = "Demo funds" }, admin.Id, cancellationToken);
-        var published = await lifecycle.PublishAsync(batch.Id, requester.Id, cancellationToken);
-        if (!published.Succeeded)
+    /// <summary>
+    /// Each demo worker claims and answers every ticket through the assignment engine, as the worker API would, with the
+    /// label <see cref="Tickets"/> gives them; then consensus runs over the batch, as its job would.
+    /// </summary>
+    private async Task AnswerTicketsAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var answersByTicket = Tickets.ToDictionary(t => t.Ticket, t => t.Answers, StringComparer.Ordinal);
+        for (var w = 0; w < WorkerTokens.Count; w++)
         {
-            throw new InvalidOperationException($"Could not publish the demo batch: {string.Join("; ", published.Errors.SelectMany(e => e.Value))}");
+            var worker = await users.FindByEmailAsync(Accounts[3 + w].Email) ?? throw new InvalidOperationException("A demo worker was not created.");
+            while ((await assignments.ClaimAsync(batchId, worker.Id, cancellationToken)).Value?.Task is { } task)
+            {
+                var label = answersByTicket[task.Item["text"]][w];
+                var submitted = await assignments.SubmitAsync(task.AssignmentId, worker.Id, new AnswerInput { Label = label }, cancellationToken);
+                if (!submitted.Succeeded)
+                {
+                    throw new InvalidOperationException($"A demo answer was refused: {string.Join("; ", submitted.Errors.SelectMany(e => e.Value))}");
+                }
+            }
         }
 
-        return true;
+        var run = await consensus.RunBatchAsync(batchId, cancellationToken);
+        if (!run.Succeeded)
+        {
+            throw new InvalidOperationException($"Consensus over the demo batch failed: {string.Join("; ", run.Errors.SelectMany(e => e.Value))}");
+        }
     }
 
     private async Task<AppUser> CreateUserAsync(string email, string name, AccountKind kind, string role, DateTime now)
