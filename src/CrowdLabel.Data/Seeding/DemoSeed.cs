@@ -116,51 +116,15 @@ public sealed class DemoSeed(
             KeyHash = SecretHasher.Hash(ApiKey), CreatedByUserId = requester.Id, CreatedAt = now,
         });
 
-        var project = new Project
-        {
-            Id = Guid.CreateVersion7(),
-            TenantId = tenant.Id,
-            Name = "Movie review sentiment",
-            Instructions = "Read the review and choose its overall sentiment.\n\n**Example:** \"Loved every minute\" is *positive*.",
-            PricePerAssignmentMinor = 5,
-            Currency = tenant.Currency,
-            BaseRedundancy = 3,
-            MaxRedundancy = 5,
-            CreatedAt = now,
-        };
-        string[][] labels = [["positive", "1"], ["negative", "2"], ["neutral", "3"]];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            project.Labels.Add(new ProjectLabel
-            {
-                Id = Guid.CreateVersion7(), TenantId = tenant.Id, ProjectId = project.Id, Ordinal = i, Name = labels[i][0], Key = labels[i][1],
-            });
-        }
-
-        db.Projects.Add(project);
+        var project = AddProject(tenant, "Movie review sentiment",
+            "Read the review and choose its overall sentiment.\n\n**Example:** \"Loved every minute\" is *positive*.",
+            priceMinor: 5, maxRedundancy: 5, ["positive", "negative", "neutral"], now);
         var batch = AddBatch(project, "Reviews, first 12", "review", Reviews, i => i switch { 0 => "positive", 1 => "negative", _ => null });
 
         // Three answers an item and no more, so the demo crowd settles every ticket: agreed ones are done, split ones go to review.
-        var tickets = new Project
-        {
-            Id = Guid.CreateVersion7(),
-            TenantId = tenant.Id,
-            Name = "Support ticket routing",
-            Instructions = "Read the ticket and choose the team that should answer it.",
-            PricePerAssignmentMinor = 3,
-            Currency = tenant.Currency,
-            BaseRedundancy = 3,
-            MaxRedundancy = 3,
-            GoldRatio = 0,
-            CreatedAt = now.AddSeconds(1),
-        };
-        string[] teams = ["billing", "technical", "account"];
-        for (var i = 0; i < teams.Length; i++)
-        {
-            tickets.Labels.Add(new ProjectLabel { Id = Guid.CreateVersion7(), TenantId = tenant.Id, ProjectId = tickets.Id, Ordinal = i, Name = teams[i], Key = $"{i + 1}" });
-        }
-
-        db.Projects.Add(tickets);
+        var tickets = AddProject(tenant, "Support ticket routing", "Read the ticket and choose the team that should answer it.",
+            priceMinor: 3, maxRedundancy: 3, ["billing", "technical", "account"], now.AddSeconds(1));
+        tickets.GoldRatio = 0;
         var answered = AddBatch(tickets, "Tickets, answered by the demo crowd", "ticket", Tickets.Select(t => t.Ticket).ToArray(), _ => null);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -180,6 +144,26 @@ public sealed class DemoSeed(
 
         await AnswerTicketsAsync(answered.Id, cancellationToken);
         return true;
+    }
+
+    /// <summary>A project of the tenant with base redundancy 3 and the given labels, keyed 1, 2, 3 ... in order.</summary>
+    private Project AddProject(Tenant tenant, string name, string instructions, int priceMinor, int maxRedundancy, string[] labels, DateTime createdAt)
+    {
+        var project = new Project
+        {
+            Id = Guid.CreateVersion7(), TenantId = tenant.Id, Name = name, Instructions = instructions, PricePerAssignmentMinor = priceMinor,
+            Currency = tenant.Currency, BaseRedundancy = 3, MaxRedundancy = maxRedundancy, CreatedAt = createdAt,
+        };
+        for (var i = 0; i < labels.Length; i++)
+        {
+            project.Labels.Add(new ProjectLabel
+            {
+                Id = Guid.CreateVersion7(), TenantId = tenant.Id, ProjectId = project.Id, Ordinal = i, Name = labels[i], Key = $"{i + 1}",
+            });
+        }
+
+        db.Projects.Add(project);
+        return project;
     }
 
     /// <summary>A draft batch of text items with the given external id prefix; <paramref name="gold"/> gives an item's gold label.</summary>
