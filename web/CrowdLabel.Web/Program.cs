@@ -22,7 +22,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (DatabaseConfigurationException e)
+catch (Exception e) when (e is DatabaseConfigurationException or SettingException)
 {
     await Console.Error.WriteLineAsync($"CrowdLabel cannot start: {e.Message}");
     return 2;

@@ -36,6 +36,7 @@ public static class WebServices
         services.AddCrowdLabelQuality(builder.Configuration);
         services.AddCrowdLabelJobs(builder.Configuration, quartz => quartz.UseCrowdLabelJobStore(database));
         services.AddCrowdLabelData(database);
+        services.ProtectKeysWithConfiguredCertificate(builder.Configuration);
         services.AddScoped<DemoSeed>();
         services.AddCrowdLabelIdentity();
         services.AddCrowdLabelPages();
