@@ -40,20 +40,20 @@ public sealed partial class DatabaseMigrator(
     /// applied yet) or one already up to date is not copied. The copy is made with SQLite's online backup, so it is
     /// consistent even if another process has the file open.
     /// </summary>
-    /// <returns>The copy's path, or null when none was needed.</returns>
-    public async Task<string?> BackUpBeforeMigratingAsync(CancellationToken cancellationToken = default)
+    private async Task BackUpBeforeMigratingAsync(CancellationToken cancellationToken)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count == 0 || !(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
+        if (pending.Count == 0 || applied.Count == 0)
         {
-            return null;
+            return;
         }
 
         var source = (SqliteConnection)db.Database.GetDbConnection();
         var file = source.DataSource;
         if (string.IsNullOrEmpty(file) || file == ":memory:" || new SqliteConnectionStringBuilder(source.ConnectionString).Mode == SqliteOpenMode.Memory)
         {
-            return null;
+            return;
         }
 
         var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "backups");
@@ -72,7 +72,6 @@ public sealed partial class DatabaseMigrator(
         }
 
         LogBackedUp(logger, pending.Count, target);
-        return target;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,

@@ -164,13 +164,7 @@ public sealed class ApprovalService(
             return Result<Assignment>.Invalid(nameof(RejectInput.Ground), refusal);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var reason = input.Reason.Trim();
-        var rejected = await db.Assignments.Where(a => a.Id == assignmentId && a.Status == AssignmentStatus.Submitted)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Status, AssignmentStatus.Rejected)
-                .SetProperty(a => a.ReviewedAt, now)
-                .SetProperty(a => a.RejectionReason, reason), cancellationToken);
+        var rejected = await RejectWaitingAsync(db.Assignments.Where(a => a.Id == assignmentId), input.Reason.Trim(), cancellationToken);
         if (rejected == 0)
         {
             return Result<Assignment>.Invalid("", "This answer was approved or rejected meanwhile; reload the page.");
@@ -204,15 +198,10 @@ public sealed class ApprovalService(
             return Result<int>.Invalid(nameof(RejectInput.Ground), "This worker is not paused on the project, so their answers cannot be rejected for their gold score.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var batches = db.Batches.Where(b => b.ProjectId == projectId).Select(b => b.Id);
         var waiting = db.Assignments.Where(a => a.WorkerId == workerId && a.Status == AssignmentStatus.Submitted && batches.Contains(a.BatchId));
         var touched = await waiting.Select(a => a.BatchId).Distinct().ToListAsync(cancellationToken);
-        var trimmed = reason!.Trim();
-        var rejected = await waiting.ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.Status, AssignmentStatus.Rejected)
-            .SetProperty(a => a.ReviewedAt, now)
-            .SetProperty(a => a.RejectionReason, trimmed), cancellationToken);
+        var rejected = await RejectWaitingAsync(waiting, reason!.Trim(), cancellationToken);
         foreach (var batchId in touched)
         {
             await consensus.CompleteIfSettledAsync(batchId, cancellationToken);
@@ -222,7 +211,24 @@ public sealed class ApprovalService(
     }
 
     private Task<bool> IsPausedAsync(Guid projectId, Guid workerId, CancellationToken cancellationToken) =>
-        db.ProjectWorkers.AnyAsync(w => w.ProjectId == projectId && w.WorkerId == workerId && w.Status == ProjectWorkerStatus.Paused, cancellationToken);
+        PausedWorkers(projectId).AnyAsync(id => id == workerId, cancellationToken);
+
+    /// <summary>The workers paused on the project by their gold score.</summary>
+    private IQueryable<Guid> PausedWorkers(Guid projectId) =>
+        db.ProjectWorkers.Where(w => w.ProjectId == projectId && w.Status == ProjectWorkerStatus.Paused).Select(w => w.WorkerId);
+
+    /// <summary>
+    /// Rejects, now, those of <paramref name="answers"/> that still wait for approval, with the reason their worker sees;
+    /// returns how many. Nothing is paid for them.
+    /// </summary>
+    private Task<int> RejectWaitingAsync(IQueryable<Assignment> answers, string reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return answers.Where(a => a.Status == AssignmentStatus.Submitted).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, AssignmentStatus.Rejected)
+            .SetProperty(a => a.ReviewedAt, now)
+            .SetProperty(a => a.RejectionReason, reason), cancellationToken);
+    }
 
     /// <summary>
     /// Approves the batch's answers submitted up to <paramref name="submittedBy"/>, up to <see cref="AnswersPerTransaction"/>
@@ -234,15 +240,10 @@ public sealed class ApprovalService(
     /// </summary>
     private async Task<ApprovalOutcome> ApproveSubmittedAsync(Guid batchId, DateTime submittedBy, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         var projectId = await db.Batches.Where(b => b.Id == batchId).Select(b => b.ProjectId).SingleAsync(cancellationToken);
-        var paused = db.ProjectWorkers.Where(w => w.ProjectId == projectId && w.Status == ProjectWorkerStatus.Paused).Select(w => w.WorkerId);
-        var rejected = await db.Assignments
-            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted && a.SubmittedAt <= submittedBy && paused.Contains(a.WorkerId))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Status, AssignmentStatus.Rejected)
-                .SetProperty(a => a.ReviewedAt, now)
-                .SetProperty(a => a.RejectionReason, PausedByGoldReason), cancellationToken);
+        var paused = PausedWorkers(projectId);
+        var rejected = await RejectWaitingAsync(
+            db.Assignments.Where(a => a.BatchId == batchId && a.SubmittedAt <= submittedBy && paused.Contains(a.WorkerId)), PausedByGoldReason, cancellationToken);
         var due = (await db.Assignments.AsNoTracking()
                 .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Submitted && a.SubmittedAt <= submittedBy)
                 .OrderBy(a => a.SubmittedAt).Select(a => new { a.Id, a.WorkerId })

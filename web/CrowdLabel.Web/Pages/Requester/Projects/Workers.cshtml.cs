@@ -11,8 +11,6 @@ namespace CrowdLabel.Web.Pages.Requester.Projects;
 public sealed class WorkersModel(ICrowdLabelDb db, WorkerQualityService quality, ApprovalService approvals) : PageModel
 {
     /// <summary>The reason offered when rejecting a paused worker's waiting answers (the requester may change it).</summary>
-    public const string PausedReason = ApprovalService.PausedByGoldReason;
-
     public string ProjectName { get; private set; } = "";
 
     public string? Message { get; private set; }
