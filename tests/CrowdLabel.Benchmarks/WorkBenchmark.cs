@@ -17,7 +17,7 @@ namespace CrowdLabel.Benchmarks;
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
 /// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 60000] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--timeline]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--timeline]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
 /// per cycle (run it with one worker for a clean count). --site-log writes the site's output to FILE (at Warning, or what
@@ -52,9 +52,13 @@ internal static partial class WorkBenchmark
         {
             foreach (var workers in settings.Workers)
             {
-                var load = await RunLoadAsync(site, workers, settings);
-                Console.Error.WriteLine($"pgbench simple-update, {workers} clients, {settings.Measured.TotalSeconds:F0} s ...");
-                rows.Add(load with { PgbenchTps = await pgbench.SimpleUpdateAsync(workers, settings.Measured) });
+                // pgbench on the quiet server first (the paced load needs its figure), and again once the site has stopped,
+                // as earlier runs measured it: the server is then still writing out and vacuuming what the load left.
+                Console.Error.WriteLine($"pgbench simple-update, {workers} clients, {settings.Measured.TotalSeconds:F0} s, quiet server ...");
+                var tps = await pgbench.SimpleUpdateAsync(workers, settings.Measured);
+                var load = await RunLoadAsync(site, workers, settings, tps);
+                Console.Error.WriteLine($"pgbench simple-update, {workers} clients, {settings.Measured.TotalSeconds:F0} s, after the load ...");
+                rows.Add(load with { PgbenchAfterTps = await pgbench.SimpleUpdateAsync(workers, settings.Measured) });
             }
         }
         finally
@@ -63,11 +67,14 @@ internal static partial class WorkBenchmark
         }
 
         PrintTable(rows, settings);
-        return rows.All(r => r.Errors == 0) ? 0 : 1;
+        return rows.All(r => r.Errors == 0 && (r.Paced?.Errors ?? 0) == 0) ? 0 : 1;
     }
 
-    /// <summary>A fresh database set up through the real services, the site started on it, and the worker loops against it.</summary>
-    private static async Task<LoadResult> RunLoadAsync(string siteDll, int workers, Settings settings)
+    /// <summary>
+    /// A fresh database set up through the real services, the site started on it, and the worker loops against it: flat
+    /// out, then (unless --pace 0) paced so that together they offer the given share of pgbench's transactions per second.
+    /// </summary>
+    private static async Task<LoadResult> RunLoadAsync(string siteDll, int workers, Settings settings, double pgbenchTps)
     {
         var clock = Stopwatch.StartNew();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
@@ -87,7 +94,21 @@ internal static partial class WorkBenchmark
         Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
         await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog, settings.SiteLog);
         Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
-        var result = await LoadAsync(site, batchId, tokens, settings);
+        var statements = settings.PgStats ? await StatementStats.StartAsync(database.ConnectionString) : null;
+        var result = await LoadAsync(site, batchId, tokens, settings.WarmUp, settings, pace: null) with { PgbenchTps = pgbenchTps };
+        if (statements is not null)
+        {
+            await statements.PrintAsync(result.AllCycles);
+        }
+
+        if (settings.PaceShare > 0)
+        {
+            var rate = settings.PaceShare * pgbenchTps;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{workers} workers paced at {rate:F0} cycles/s together ({settings.PaceShare:P0} of pgbench's {pgbenchTps:F0} tps): {settings.PacedWarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ..."));
+            result = result with { Paced = await LoadAsync(site, batchId, tokens, settings.PacedWarmUp, settings, pace: rate) with { PgbenchTps = pgbenchTps } };
+        }
+
         if (settings.SqlLog is not null)
         {
             await site.DisposeAsync();
@@ -99,7 +120,12 @@ internal static partial class WorkBenchmark
         return result;
     }
 
-    private static async Task<LoadResult> LoadAsync(Site site, Guid batchId, string[] tokens, Settings settings)
+    /// <summary>
+    /// The worker loops against the site for <paramref name="warmUp"/> and then the measured window. With
+    /// <paramref name="pace"/> (cycles a second, all workers together) each worker starts its cycles on a fixed schedule
+    /// instead of one after the other.
+    /// </summary>
+    private static async Task<LoadResult> LoadAsync(Site site, Guid batchId, string[] tokens, TimeSpan warmUp, Settings settings, double? pace)
     {
         var address = site.Address;
         using var handler = new SocketsHttpHandler
@@ -109,9 +135,12 @@ internal static partial class WorkBenchmark
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
         using var http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        var state = new LoadState(Stopwatch.GetTimestamp(), settings);
+        var state = new LoadState(Stopwatch.GetTimestamp(), warmUp, settings.Measured);
         var capacity = (int)Math.Ceiling(settings.Measured.TotalSeconds * MaxCyclesPerWorkerSecond);
-        var loops = tokens.Select(token => Task.Run(() => WorkerLoopAsync(http, batchId, token, state, new Timing[capacity]))).ToArray();
+        // Paced: each worker starts a cycle every N / pace seconds, the workers' schedules spread evenly over one interval.
+        var interval = pace is { } rate ? (long)(tokens.Length / rate * Stopwatch.Frequency) : 0;
+        var loops = tokens.Select((token, w) => Task.Run(() => WorkerLoopAsync(
+            http, batchId, token, state, new Timing[capacity], interval, state.Start + (interval * w / tokens.Length)))).ToArray();
         var siteCpu = MeasureWindowAsync(state, () => site.ProcessorTime);
         var ownCpu = MeasureWindowAsync(state, () => Environment.CpuUsage.TotalTime);
         var latencies = await Task.WhenAll(loops);
@@ -133,7 +162,8 @@ internal static partial class WorkBenchmark
             tokens.Length, timings.Length, timings.Length / seconds, PercentilesOf(t => t.Cycle),
             PercentilesOf(t => t.Claim), PercentilesOf(t => t.Answer),
             state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
-            SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length));
+            SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length),
+            Pace: pace, Late: timings.Count(t => t.Late), Paced: null);
 
         double[] PercentilesOf(Func<Timing, double> of)
         {
@@ -158,15 +188,36 @@ internal static partial class WorkBenchmark
     /// One worker: claim, answer with the task's first label, again, until the run ends. A cycle is recorded when it ends
     /// inside the measured window (so cycles under way at either edge balance out); its latency is claim plus answer,
     /// and each request's own latency is kept beside it.
+    /// <para>
+    /// With an <paramref name="interval"/> the worker is paced: its k-th cycle is due at <paramref name="firstDue"/> + k
+    /// intervals, and it waits for that moment unless it is behind. A paced cycle's latency runs from the moment it was
+    /// due, not from when it could start, so a worker held up by a slow cycle counts that wait in its next ones too (no
+    /// "coordinated omission": a stall cannot hide the cycles it delayed).
+    /// </para>
     /// </summary>
-    private static async Task<ArraySegment<Timing>> WorkerLoopAsync(HttpClient http, Guid batchId, string token, LoadState state, Timing[] latencies)
+    private static async Task<ArraySegment<Timing>> WorkerLoopAsync(
+        HttpClient http, Guid batchId, string token, LoadState state, Timing[] latencies, long interval, long firstDue)
     {
         var recorded = 0;
         var authorization = new AuthenticationHeaderValue("Bearer", token);
         var claimPath = $"/api/v1/work/batches/{batchId}/claim";
+        var due = firstDue;
         while (Stopwatch.GetTimestamp() < state.End)
         {
-            var started = Stopwatch.GetTimestamp();
+            var late = false;
+            if (interval > 0)
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                late = Stopwatch.GetTimestamp() - due > interval;
+            }
+
+            var started = interval > 0 ? due : Stopwatch.GetTimestamp();
+            due += interval;
             var claimed = started;
             try
             {
@@ -202,7 +253,8 @@ internal static partial class WorkBenchmark
             Interlocked.Increment(ref state.AllCycles);
             if (ended >= state.MeasureStart && ended < state.End && recorded < latencies.Length)
             {
-                latencies[recorded++] = new Timing(Milliseconds(started, ended), Milliseconds(started, claimed), Milliseconds(claimed, ended), Milliseconds(state.MeasureStart, ended));
+                latencies[recorded++] = new Timing(
+                    Milliseconds(started, ended), Milliseconds(started, claimed), Milliseconds(claimed, ended), Milliseconds(state.MeasureStart, ended), late);
             }
         }
 
@@ -242,15 +294,30 @@ internal static partial class WorkBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, a batch of {settings.Items} items at redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
-        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps | cycles/s as % of pgbench tps |");
+        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps: quiet, after | cycles/s as % of pgbench tps: quiet, after |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % |"));
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0}, {r.PgbenchAfterTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} %, {100 * r.CyclesPerSecond / r.PgbenchAfterTps:F1} % |"));
         }
 
-        foreach (var r in rows.Where(r => r.FirstError is not null || r.NothingLeft > 0))
+        var paced = rows.Where(r => r.Paced is not null).Select(r => r.Paced!).ToList();
+        if (paced.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"the same workers paced, {settings.PacedWarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured: each starts a cycle on a fixed schedule, together {settings.PaceShare:P0} of pgbench's tps; a cycle's latency runs from when it was due"));
+            Console.WriteLine("| workers | offered cycles/s | cycles | cycles/s | as % of pgbench tps | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | late cycles | errors | site CPU ms/cycle |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var r in paced)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Workers} | {r.Pace:F0} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} % | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Late} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} |"));
+            }
+        }
+
+        foreach (var r in rows.Concat(paced).Where(r => r.FirstError is not null || r.NothingLeft > 0))
         {
             var idle = r.NothingLeft > 0 ? " (idle workers make the figures low: run again with more --items)" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -278,7 +345,9 @@ internal static partial class WorkBenchmark
     [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
 
-    private sealed record Settings(int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline)
+    /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0.25, the issue's throughput target); 0: no paced load.</summary>
+    private sealed record Settings(
+        int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats)
     {
         public static Settings Parse(string[] args)
         {
@@ -288,19 +357,25 @@ internal static partial class WorkBenchmark
             int Count(string name, int fallback) => Value(name) is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : fallback;
             return new Settings(
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
-                Count("--items", 60_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"));
+                Count("--items", 100_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"),
+                Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"));
         }
     }
 
+    /// <summary>
+    /// One load's figures. Pace: the cycles a second the workers offered together, or null when they went flat out; Late:
+    /// paced only, cycles that started more than one interval after they were due; Paced: the paced load that followed
+    /// this flat-out one, if any.
+    /// </summary>
     private sealed record LoadResult(
         int Workers, int Cycles, double CyclesPerSecond, double[] Latency, double[] ClaimLatency, double[] AnswerLatency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps,
-        TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle);
+        TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle, double? Pace, int Late, LoadResult? Paced, double PgbenchAfterTps = 0);
 
-    /// <summary>One measured cycle's latency, and its two requests' (milliseconds).</summary>
-    private readonly record struct Timing(double Cycle, double Claim, double Answer, double EndedAt);
+    /// <summary>One measured cycle's latency, and its two requests' (milliseconds); Late (paced only): it started more than one interval after it was due.</summary>
+    private readonly record struct Timing(double Cycle, double Claim, double Answer, double EndedAt, bool Late);
 
     /// <summary>What the worker loops share: the clock's marks and the counters.</summary>
-    private sealed class LoadState(long start, Settings settings)
+    private sealed class LoadState(long start, TimeSpan warmUp, TimeSpan measured)
     {
         public int Errors;
         public int NothingLeft;
@@ -308,9 +383,11 @@ internal static partial class WorkBenchmark
 
         private string? _firstError;
 
-        public long MeasureStart { get; } = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
+        public long Start { get; } = start;
 
-        public long End { get; } = start + (long)((settings.WarmUp + settings.Measured).TotalSeconds * Stopwatch.Frequency);
+        public long MeasureStart { get; } = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+
+        public long End { get; } = start + (long)((warmUp + measured).TotalSeconds * Stopwatch.Frequency);
 
         public string? FirstError => _firstError;
 
@@ -456,6 +533,48 @@ internal static partial class WorkBenchmark
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+
+    /// <summary>
+    /// --pg-stats: PostgreSQL's own account of the flat-out load (warm-up included), from pg_stat_statements, which the
+    /// server must preload (PG_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements" run.sh work --pg-stats).
+    /// </summary>
+    private sealed class StatementStats(string connectionString)
+    {
+        public static async Task<StatementStats> StartAsync(string connectionString)
+        {
+            var stats = new StatementStats(connectionString);
+            await stats.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();");
+            return stats;
+        }
+
+        /// <summary>The statements that took the most time, per cycle of the load and per call.</summary>
+        public async Task PrintAsync(int cycles)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT calls, total_exec_time, shared_blks_hit + shared_blks_read, wal_records, wal_fpi, left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+                FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                ORDER BY total_exec_time DESC LIMIT 12
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pg_stat_statements over {cycles:N0} cycles: calls per cycle, ms per call, ms per cycle, buffers, WAL records and full pages per call"));
+            while (await reader.ReadAsync())
+            {
+                var calls = Math.Max(1, reader.GetInt64(0));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(double)calls / cycles,6:F2} {reader.GetDouble(1) / calls,8:F3} {reader.GetDouble(1) / cycles,8:F3} {(double)reader.GetInt64(2) / calls,7:F1} {reader.GetDecimal(3) / calls,6:F1} {reader.GetDecimal(4) / calls,6:F2}  {reader.GetString(5)}"));
+            }
+        }
+
+        private async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
         }
     }
 
