@@ -15,7 +15,8 @@ namespace CrowdLabel.Benchmarks;
 /// <summary>
 /// Workers claiming and answering over HTTP (issue 5): the real site in its own process on 127.0.0.1, backed by
 /// PostgreSQL, and N concurrent worker loops in this process, each doing claim then answer (one cycle) with its own
-/// personal token. After each load, pgbench's simple-update runs with as many clients on the same server, as the yardstick.
+/// personal token. pgbench's simple-update runs with as many clients on the same server, as the yardstick, before the site
+/// starts and again after it stops.
 /// <code>
 /// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--timeline]
 /// </code>
@@ -345,7 +346,7 @@ internal static partial class WorkBenchmark
     [GeneratedRegex(@"^tps = (?<tps>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
 
-    /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0.25, the issue's throughput target); 0: no paced load.</summary>
+    /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0: no paced load).</summary>
     private sealed record Settings(
         int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats)
     {
@@ -536,6 +537,15 @@ internal static partial class WorkBenchmark
         }
     }
 
+    /// <summary>Runs one SQL text on its own connection.</summary>
+    private static async Task ExecuteOnAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>
     /// --pg-stats: PostgreSQL's own account of the flat-out load (warm-up included), from pg_stat_statements, which the
     /// server must preload (PG_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements" run.sh work --pg-stats).
@@ -569,13 +579,7 @@ internal static partial class WorkBenchmark
             }
         }
 
-        private async Task ExecuteAsync(string sql)
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        private Task ExecuteAsync(string sql) => ExecuteOnAsync(connectionString, sql);
     }
 
     /// <summary>pgbench (Debian's postgresql packages) on its own database of the same server, at scale 10.</summary>
@@ -604,13 +608,7 @@ internal static partial class WorkBenchmark
 
         public Task DropAsync() => ExecuteAsync($"DROP DATABASE IF EXISTS {PgbenchDatabase} WITH (FORCE)");
 
-        private async Task ExecuteAsync(string sql)
-        {
-            await using var connection = new NpgsqlConnection(_server.ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        private Task ExecuteAsync(string sql) => ExecuteOnAsync(_server.ConnectionString, sql);
 
         private async Task<string> RunAsync(params string[] args)
         {
