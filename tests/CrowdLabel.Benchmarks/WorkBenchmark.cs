@@ -577,6 +577,21 @@ internal static partial class WorkBenchmark
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{(double)calls / cycles,6:F2} {reader.GetDouble(1) / calls,8:F3} {reader.GetDouble(1) / cycles,8:F3} {(double)reader.GetInt64(2) / calls,7:F1} {reader.GetDecimal(3) / calls,6:F1} {reader.GetDecimal(4) / calls,6:F2}  {reader.GetString(5)}"));
             }
+
+            await reader.CloseAsync();
+            // The work tables since the database was made (its set-up included): how many updates were HOT (no index
+            // entry written) and how often autovacuum came by, which sets how many dead entries a claim steps over.
+            await using var tables = new NpgsqlCommand("""
+                SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, autovacuum_count, n_dead_tup
+                FROM pg_stat_user_tables WHERE relname IN ('Items', 'Assignments') ORDER BY relname
+                """, connection);
+            await using var rows = await tables.ExecuteReaderAsync();
+            Console.Error.WriteLine("tables: inserts, updates, HOT share of updates, autovacuums, dead rows at the end");
+            while (await rows.ReadAsync())
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {rows.GetString(0),-12} {rows.GetInt64(1),10:N0} {rows.GetInt64(2),10:N0} {(double)rows.GetInt64(3) / Math.Max(1, rows.GetInt64(2)),7:P1} {rows.GetInt64(4),4} {rows.GetInt64(5),10:N0}"));
+            }
         }
 
         private Task ExecuteAsync(string sql) => ExecuteOnAsync(connectionString, sql);

@@ -100,6 +100,16 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
         FROM found LEFT JOIN lease ON TRUE
         """;
 
+    /// <summary>
+    /// The claim commits without waiting for its WAL to reach the disk (for its own transaction only). Until its commit the
+    /// claim holds its item's row, which the item's other claims skip and its answers wait for: under the work benchmark's
+    /// load the flush was most of that hold (docs/benchmarks.md, run 32). What a crash of the database can lose is the
+    /// last fraction of a second of claims, each whole (its slot and its lease together), which their workers see as
+    /// leases that expired. Nothing else: an answer commits synchronously, and its flush makes durable all the WAL before
+    /// it, its own claim's included; so do the jobs and every other write.
+    /// </summary>
+    private const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+
     private const string LockWorker = """UPDATE "WorkerProfiles" SET "ClaimSequence" = "ClaimSequence" + 1 WHERE "UserId" = $1""";
 
     /// <summary>
@@ -123,14 +133,17 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
     internal async Task<FastClaim?> TryClaimAsync(Guid batchId, Guid workerId, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // One batch, one implicit transaction: the lock row is held until the claim statement has run.
+        // One batch, one implicit transaction: the commit mode is set for it alone, and the lock row is held until the
+        // claim statement has run. The first result is the setting's.
         await using var commands = connection.CreateBatch();
+        commands.BatchCommands.Add(Command(commands, AsynchronousCommit));
         commands.BatchCommands.Add(Command(commands, LockWorker, workerId));
         commands.BatchCommands.Add(Command(commands, Claim,
             batchId, workerId, nameof(ProjectVisibility.PrivateWorkforce), nameof(BatchStatus.Published), nameof(ProjectWorkerStatus.Active),
             nameof(AssignmentStatus.Leased), now, nameof(AssignmentStatus.Skipped), nameof(AssignmentStatus.Expired), nameof(ItemStatus.Open),
             Guid.CreateVersion7()));
         await using var reader = await commands.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
