@@ -43,7 +43,7 @@ public sealed partial class ConsensusService(
     /// <summary>Decimals kept of a stored confidence and posterior.</summary>
     private const int StoredDecimals = 6;
 
-    /// <summary>Items a run writes per transaction (about 15 ms of row locks on PostgreSQL).</summary>
+    /// <summary>Items a run writes per transaction (25 to 38 ms a chunk on PostgreSQL under the work benchmark's load).</summary>
     private const int WriteChunkSize = 500;
 
     /// <summary>
@@ -165,8 +165,8 @@ public sealed partial class ConsensusService(
         }
 
         // The items in short transactions: a claim skips an item a run has written and not yet committed, and an answer
-        // to it waits, so one transaction over a run's thousands of items held answers up to a third of a second
-        // (docs/benchmarks.md). Each item is written as a whole, guarded by the status read. The workers' accuracies and
+        // to it waits, so one transaction over a run's 5,000 or more items held them for up to a second (docs/benchmarks.md,
+        // run 31). Each item is written as a whole, guarded by the status read. The workers' accuracies and
         // the batch's watermark commit last: a run stopped between chunks leaves items as the next run would write them
         // (it decides on the same answers and any newer), and that run reads every answer of this one again.
         foreach (var chunk in changed.Chunk(WriteChunkSize))

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CrowdLabel.Core.Quality;
 
 /// <summary>
-/// Writes what a consensus run changed on a batch's items, inside the run's transaction. An item is written only while
+/// Writes what a consensus run changed on a batch's items, inside the caller's transaction (a run writes them in chunks). An item is written only while
 /// its status is still the one the run read: a decision made in the meantime (a reviewer's, say on an item drawn for
 /// QA) stays, and the next run sees it. The run does not track its items, so saving the context does not write them again.
 /// </summary>
@@ -39,7 +39,7 @@ internal static class ConsensusWriter
         }
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-                          ?? throw new InvalidOperationException("The consensus write runs inside the run's transaction.");
+                          ?? throw new InvalidOperationException("The consensus write runs inside a transaction of the run.");
         var sql = db.Items.GetService<ISqlGenerationHelper>();
         var entity = db.Items.EntityType;
         var column = (string name) => sql.DelimitIdentifier(entity.FindProperty(name)!.GetColumnName());
@@ -77,7 +77,7 @@ internal static class ConsensusWriter
 }
 
 /// <summary>
-/// PostgreSQL: writes what a consensus run changed on a batch's items in ONE statement, inside the run's
+/// PostgreSQL: writes what a consensus run changed on a batch's items in ONE statement per chunk, inside the chunk's
 /// transaction. Through EF Core that is one UPDATE per item, each parsed and planned: for 3,000 items on an idle
 /// database 250 to 410 ms against 160 to 230 ms here (the rest is the items' index entries; docs/benchmarks.md).
 /// </summary>
@@ -102,7 +102,7 @@ internal static class PostgresConsensusWriter
         }
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-                          ?? throw new InvalidOperationException("The consensus write runs inside the run's transaction.");
+                          ?? throw new InvalidOperationException("The consensus write runs inside a transaction of the run.");
         await using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = Update;
