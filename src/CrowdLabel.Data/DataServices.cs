@@ -19,6 +19,11 @@ public static class DataServices
     public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, IConfiguration configuration, string dataFolder) =>
         services.AddCrowdLabelData(DatabaseOptions.FromConfiguration(configuration, dataFolder));
 
+    /// <remarks>
+    /// The context is made per scope (request), its options once: they depend on nothing of a scope, and building them
+    /// anew for every context (EF's default) was about a tenth of the site's CPU in the work benchmark, for requests
+    /// most of which never query through the context (a profile of it: docs/benchmarks.md, runs 38 and 39).
+    /// </remarks>
     public static IServiceCollection AddCrowdLabelData(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddSingleton(options);
@@ -28,11 +33,12 @@ public static class DataServices
             services.AddSingleton(_ => NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString)));
             services.AddSingleton(sp => new PostgresFastPath(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddDbContext<CrowdLabelDbContext>((sp, builder) => builder.UseNpgsql(
-                sp.GetRequiredService<NpgsqlDataSource>(), o => o.MigrationsAssembly(options.MigrationsAssembly)));
+                sp.GetRequiredService<NpgsqlDataSource>(), o => o.MigrationsAssembly(options.MigrationsAssembly)),
+                optionsLifetime: ServiceLifetime.Singleton);
         }
         else
         {
-            services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options));
+            services.AddDbContext<CrowdLabelDbContext>(builder => Configure(builder, options), optionsLifetime: ServiceLifetime.Singleton);
         }
 
         services.AddScoped<ICrowdLabelDb>(sp => sp.GetRequiredService<CrowdLabelDbContext>());

@@ -18,12 +18,13 @@ namespace CrowdLabel.Benchmarks;
 /// personal token. pgbench's simple-update runs with as many clients on the same server, as the yardstick, before the site
 /// starts and again after it stops.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--timeline]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--site-env NAME=VALUE ...] [--timeline]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
 /// per cycle (run it with one worker for a clean count). --site-log writes the site's output to FILE (at Warning, or what
 /// Logging__LogLevel__* variables in this process's environment ask for: the site inherits them). --timeline prints the measured window by quarter second (cycles
-/// ended, mean and slowest cycle), to tell a stall from spread.
+/// ended, mean and slowest cycle), to tell a stall from spread. --site-env sets one environment variable of the site's
+/// process only (repeat it for more), to measure a runtime setting without changing the load generator.
 /// </summary>
 internal static partial class WorkBenchmark
 {
@@ -93,7 +94,7 @@ internal static partial class WorkBenchmark
         }
 
         Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
-        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog, settings.SiteLog);
+        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog, settings.SiteLog, settings.SiteEnvironment);
         Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
         var statements = settings.PgStats ? await StatementStats.StartAsync(database.ConnectionString) : null;
         var result = await LoadAsync(site, batchId, tokens, settings.WarmUp, settings, pace: null) with { PgbenchTps = pgbenchTps };
@@ -144,6 +145,8 @@ internal static partial class WorkBenchmark
             http, batchId, token, state, new Timing[capacity], interval, state.Start + (interval * w / tokens.Length)))).ToArray();
         var siteCpu = MeasureWindowAsync(state, () => site.ProcessorTime);
         var ownCpu = MeasureWindowAsync(state, () => Environment.CpuUsage.TotalTime);
+        var postgresCpu = MeasureWindowAsync(state, MachineCpu.Postgres);
+        var idleCpu = MeasureWindowAsync(state, MachineCpu.Idle);
         var latencies = await Task.WhenAll(loops);
 
         var timings = latencies.SelectMany(l => l).ToArray();
@@ -164,7 +167,8 @@ internal static partial class WorkBenchmark
             PercentilesOf(t => t.Claim), PercentilesOf(t => t.Answer),
             state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
             SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length),
-            Pace: pace, Late: timings.Count(t => t.Late), Paced: null);
+            PostgresCpuPerCycle: await postgresCpu / Math.Max(1, timings.Length),
+            IdleShare: (await idleCpu).TotalSeconds / (seconds * Environment.ProcessorCount), Pace: pace, Late: timings.Count(t => t.Late), Paced: null);
 
         double[] PercentilesOf(Func<Timing, double> of)
         {
@@ -295,12 +299,12 @@ internal static partial class WorkBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"claim + answer cycles over HTTP, {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured, a batch of {settings.Items} items at redundancy {settings.Redundancy}; pgbench -b simple-update -j 2 -T {settings.Measured.TotalSeconds:F0}"));
-        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | pgbench tps: quiet, after | cycles/s as % of pgbench tps: quiet, after |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| workers | cycles | cycles/s | p50 ms | p95 ms | p99 ms | claim p50/p95/p99 ms | answer p50/p95/p99 ms | errors | site CPU ms/cycle | load CPU ms/cycle | PostgreSQL CPU ms/cycle | machine idle | pgbench tps: quiet, after | cycles/s as % of pgbench tps: quiet, after |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PgbenchTps:F0}, {r.PgbenchAfterTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} %, {100 * r.CyclesPerSecond / r.PgbenchAfterTps:F1} % |"));
+                $"| {r.Workers} | {r.Cycles:N0} | {r.CyclesPerSecond:F0} | {r.Latency[0]:F1} | {r.Latency[1]:F1} | {r.Latency[2]:F1} | {Slashed(r.ClaimLatency)} | {Slashed(r.AnswerLatency)} | {r.Errors} | {r.SiteCpuPerCycle.TotalMilliseconds:F2} | {r.LoadCpuPerCycle.TotalMilliseconds:F2} | {r.PostgresCpuPerCycle.TotalMilliseconds:F2} | {r.IdleShare:P1} | {r.PgbenchTps:F0}, {r.PgbenchAfterTps:F0} | {100 * r.CyclesPerSecond / r.PgbenchTps:F1} %, {100 * r.CyclesPerSecond / r.PgbenchAfterTps:F1} % |"));
         }
 
         var paced = rows.Where(r => r.Paced is not null).Select(r => r.Paced!).ToList();
@@ -348,7 +352,8 @@ internal static partial class WorkBenchmark
 
     /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0: no paced load).</summary>
     private sealed record Settings(
-        int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats)
+        int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats,
+        IReadOnlyList<string> SiteEnvironment)
     {
         public static Settings Parse(string[] args)
         {
@@ -359,7 +364,8 @@ internal static partial class WorkBenchmark
             return new Settings(
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
                 Count("--items", 100_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"),
-                Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"));
+                Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"),
+                [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1])]);
         }
     }
 
@@ -370,7 +376,7 @@ internal static partial class WorkBenchmark
     /// </summary>
     private sealed record LoadResult(
         int Workers, int Cycles, double CyclesPerSecond, double[] Latency, double[] ClaimLatency, double[] AnswerLatency, int Errors, string? FirstError, int NothingLeft, int AllCycles, double PgbenchTps,
-        TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle, double? Pace, int Late, LoadResult? Paced, double PgbenchAfterTps = 0);
+        TimeSpan SiteCpuPerCycle, TimeSpan LoadCpuPerCycle, TimeSpan PostgresCpuPerCycle, double IdleShare, double? Pace, int Late, LoadResult? Paced, double PgbenchAfterTps = 0);
 
     /// <summary>One measured cycle's latency, and its two requests' (milliseconds); Late (paced only): it started more than one interval after it was due.</summary>
     private readonly record struct Timing(double Cycle, double Claim, double Answer, double EndedAt, bool Late);
@@ -427,7 +433,7 @@ internal static partial class WorkBenchmark
             }
         }
 
-        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog, string? siteLog)
+        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog, string? siteLog, IReadOnlyList<string> environment)
         {
             var address = new Uri($"http://127.0.0.1:{FreePort()}");
             var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
@@ -448,6 +454,17 @@ internal static partial class WorkBenchmark
             if (sqlLog is not null)
             {
                 start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+            }
+
+            foreach (var setting in environment)
+            {
+                var equals = setting.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    throw new ArgumentException($"--site-env takes NAME=VALUE, not '{setting}'.");
+                }
+
+                start.Environment[setting[..equals]] = setting[(equals + 1)..];
             }
 
             // The site's output is kept (in the SQL log or the site log when asked, else in memory) and shown if it fails to start.

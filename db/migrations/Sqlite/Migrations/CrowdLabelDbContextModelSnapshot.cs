@@ -1317,21 +1317,6 @@ namespace CrowdLabel.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CrowdLabel.Core.Domain.Assignment", b =>
-                {
-                    b.HasOne("CrowdLabel.Core.Domain.Item", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("CrowdLabel.Core.Domain.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("WorkerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("CrowdLabel.Core.Domain.Batch", b =>
                 {
                     b.HasOne("CrowdLabel.Core.Domain.Project", null)
