@@ -45,6 +45,13 @@ internal static partial class WorkBenchmark
             return 2;
         }
 
+        if (settings.PgStats && !await StatementStats.PreloadedAsync(TestDatabase.PostgresServer))
+        {
+            Console.Error.WriteLine("--pg-stats needs pg_stat_statements preloaded by the server: run it as " +
+                                    "PG_EXTRA_OPTIONS=\"-c shared_preload_libraries=pg_stat_statements\" tests/CrowdLabel.Benchmarks/run.sh work --pg-stats");
+            return 2;
+        }
+
         var site = FindSite();
         Console.Error.WriteLine($"site: {site}");
         var pgbench = new Pgbench(TestDatabase.PostgresServer);
@@ -569,6 +576,16 @@ internal static partial class WorkBenchmark
     /// </summary>
     private sealed class StatementStats(string connectionString)
     {
+        /// <summary>Whether the server loaded pg_stat_statements at start, which it must for the extension to count.</summary>
+        public static async Task<bool> PreloadedAsync(string connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT current_setting('shared_preload_libraries')", connection);
+            var libraries = (string?)await command.ExecuteScalarAsync() ?? "";
+            return libraries.Split(',', StringSplitOptions.TrimEntries).Contains("pg_stat_statements");
+        }
+
         public static async Task<StatementStats> StartAsync(string connectionString)
         {
             var stats = new StatementStats(connectionString);
