@@ -7,7 +7,8 @@ namespace CrowdLabel.Core.Work;
 
 /// <summary>
 /// The marketplace: the batches a worker may work on, from every tenant. Published batches of public projects, and of
-/// private-workforce projects of the tenants whose workforce the worker belongs to; never a project the worker is blocked from.
+/// private-workforce projects of the tenants whose workforce the worker belongs to, that have a task for the worker;
+/// never a project the worker is blocked from.
 /// </summary>
 public sealed class MarketplaceService(ICrowdLabelDb db)
 {
@@ -56,7 +57,12 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
                             i.BatchId == batch.Id && i.Status == ItemStatus.Open && i.GoldLabel == null && i.Claimed < i.RedundancyTarget &&
                             !assignments.Any(a => a.ItemId == i.Id && a.WorkerId == workerId))
                         .Take(TasksLeftCounted + 1).Count(),
+                    HoldsLease = assignments.Any(a => a.BatchId == batch.Id && a.WorkerId == workerId && a.Status == AssignmentStatus.Leased),
                 })
+            // Only batches that have work for this worker: a task left to claim, or a lease to go back to (a claim hands it
+            // out again). A batch whose every task is full or was theirs before would answer a claim with "nothing left".
+            // A worker paused on the project still sees its batches: the marketplace is where they are told why.
+            .Where(r => r.TasksLeft > 0 || r.HoldsLease || r.Standing == ProjectWorkerStatus.Paused)
             // One row past the page, to tell whether there is a next page.
             .Skip((int)Math.Min((page - 1L) * pageSize, int.MaxValue)).Take(pageSize + 1)
             .ToListAsync(cancellationToken);

@@ -56,6 +56,32 @@ public sealed class MarketplaceAndTokenTests
         Assert.Equal((3, 4), (ofFast.TasksLeft, ofWatcher.TasksLeft));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Marketplace_LeavesOutABatchWithNothingForTheWorker_ButNotForOneWithALeaseOrPaused(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 1, workers: 3);
+        var (first, second, late) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        var answered = await world.ClaimTaskAsync(first);
+        await world.AnswerAsync(answered.AssignmentId, first, "yes");
+        var held = await world.ClaimTaskAsync(second);
+
+        var ofFirst = await ListAsync(world, first);
+        var ofSecond = await ListAsync(world, second);
+        var ofLate = await ListAsync(world, late);
+        var lateClaim = await world.ClaimAsync(late);
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, late, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Paused, "gold"));
+        var ofPaused = await ListAsync(world, late);
+
+        // Both items are taken, one answered and one leased: nobody can be given a task, but the lease can be taken up again.
+        Assert.Empty(ofFirst);
+        Assert.Equal((world.BatchId, 0), (Assert.Single(ofSecond).BatchId, ofSecond[0].TasksLeft));
+        Assert.Empty(ofLate);
+        Assert.True(lateClaim.Succeeded && lateClaim.Value!.IsNothingLeft);
+        // Paused, the same worker sees the batch again, with the reason, though it has nothing for them.
+        Assert.Equal((ProjectWorkerStatus.Paused, "gold", 0), (Assert.Single(ofPaused).Standing, ofPaused[0].StandingReason, ofPaused[0].TasksLeft));
+        Assert.Equal(held.AssignmentId, (await world.ClaimTaskAsync(second)).AssignmentId);
+    }
+
     /// <summary>Counting every open item of a large batch on every page view is what this bound avoids (MarketplaceService).</summary>
     [Theory, OnSqlite, OnPostgres]
     public async Task Marketplace_CountsTasksLeftUpToAThousand_AndSaysWhenThereAreMore(DatabaseProvider provider)
