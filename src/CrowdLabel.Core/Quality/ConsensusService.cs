@@ -134,6 +134,7 @@ public sealed partial class ConsensusService(
         }
 
         var excluded = answers.Count - builder.Count;
+        var paidLeftOut = await PaidAnswersLeftOutAsync(batchId, standings, cancellationToken);
         var read = clock.GetTimestamp();
         var run = new RunCounts();
         Fitted? fitted = null;
@@ -156,7 +157,7 @@ public sealed partial class ConsensusService(
             if (answered.TryGetValue(cache.Name(item.Id), out var counts))
             {
                 var before = ConsensusColumns.Of(item);
-                Apply(item, fitted, counts, batch, project, now, run);
+                Apply(item, fitted, counts, batch, project, now, run, paidLeftOut.GetValueOrDefault(item.Id));
                 if (ConsensusColumns.Of(item) != before)
                 {
                     changed.Add((item, before.Status));
@@ -240,7 +241,8 @@ public sealed partial class ConsensusService(
     /// answers left out), up to the batch's max redundancy, else it is Disputed. Gold and resolved items keep their
     /// labels; disputed items and QA samples wait for their reviewer untouched.
     /// </summary>
-    internal static void Apply(Item item, Fitted? fitted, (int All, int Usable) answered, Batch batch, Project project, DateTime now, RunCounts run)
+    internal static void Apply(Item item, Fitted? fitted, (int All, int Usable) answered, Batch batch, Project project, DateTime now, RunCounts run,
+        int paidLeftOut = 0)
     {
         if (item.GoldLabel is not null || item.Status is ItemStatus.Resolved or ItemStatus.Disputed || item.QaSample)
         {
@@ -284,8 +286,10 @@ public sealed partial class ConsensusService(
             return;
         }
 
-        // Answers left out (paused workers) do not count toward the max: the escrow pays only for approved answers.
-        var cap = Math.Max(batch.MaxRedundancy, 1) + (answered.All - answered.Usable);
+        // Answers left out (paused workers) do not count toward the max: the escrow pays only for approved answers. Those
+        // approved before their worker was paused do: the escrow (items x max redundancy) has paid for them, and an answer
+        // in their place could not be paid.
+        var cap = Math.Max(batch.MaxRedundancy, 1) + (answered.All - answered.Usable - paidLeftOut);
         if (item.RedundancyTarget < cap)
         {
             item.RedundancyTarget = Math.Min(cap, item.RedundancyTarget + Math.Max(1, baseRedundancy - answered.Usable));
@@ -384,6 +388,26 @@ public sealed partial class ConsensusService(
 
         cache.Through = through;
         return (answers, newest);
+    }
+
+    /// <summary>
+    /// Per item, the answers of workers no longer in good standing on the project that were approved (paid) before that:
+    /// left out of consensus like their other answers, but paid for out of the escrow. Read anew each run, as approvals
+    /// come after the answers; none when every worker is in good standing.
+    /// </summary>
+    private async Task<Dictionary<Guid, int>> PaidAnswersLeftOutAsync(Guid batchId, List<ProjectWorker> standings, CancellationToken cancellationToken)
+    {
+        var excluded = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => w.WorkerId).ToList();
+        if (excluded.Count == 0)
+        {
+            return [];
+        }
+
+        return await db.Assignments.AsNoTracking()
+            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Approved && excluded.Contains(a.WorkerId))
+            .GroupBy(a => a.ItemId)
+            .Select(g => new { ItemId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.ItemId, g => g.Count, cancellationToken);
     }
 
     /// <summary>Per item (by the engine's name), its answers and how many of them consensus may use (<see cref="Usable"/>).</summary>

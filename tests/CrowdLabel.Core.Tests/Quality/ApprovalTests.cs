@@ -72,6 +72,39 @@ public sealed class ApprovalTests
         await LedgerScenario.AssertInvariantsAsync(world.Services);
     }
 
+    /// <summary>
+    /// The same, with the paused worker's answers approved (paid) before the pause: the escrow has paid for them, so no
+    /// slot opens in their place, where no answer could be paid. Each item, short of usable answers at its max, goes to
+    /// review; resolved, the batch completes with the escrow spent exactly. Opening the slots left the answers given
+    /// there unpaid for want of escrow, and the batch open for ever.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PausedWorkersAnswersPaidBeforeThePause_OpenNoSlotTheEscrowCannotPay_AndTheItemsGoToReview(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 2, redundancy: 2, workers: 3);
+        var (paused, steady, other) = (world.Workers[0], world.Workers[1], world.Workers[2]);
+        await world.WorkUntilDoneAsync(paused, _ => "no");
+        await world.WorkUntilDoneAsync(steady, _ => "yes");
+        var approved = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveBatchAsync(world.BatchId));
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, paused, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Paused, "gold"));
+
+        var run = await world.RunConsensusAsync();
+        var claim = await world.ClaimAsync(other);
+
+        Assert.Equal(new ApprovalOutcome(4, 0), approved.Value);
+        Assert.Equal((0, 2), (run.Extended, run.Disputed));
+        Assert.All((await world.SnapshotAsync()).Items, i => Assert.Equal((ItemStatus.Disputed, 2), (i.Status, i.RedundancyTarget)));
+        Assert.True(claim.Succeeded && claim.Value!.IsNothingLeft);
+        foreach (var item in (await world.SnapshotAsync()).Items)
+        {
+            Assert.True((await world.ResolveAsync(item.Id, "yes")).Succeeded);
+        }
+
+        Assert.True((await world.RunConsensusAsync()).Completed);
+        Assert.Equal(BatchStatus.Completed, (await world.BatchAsync()).Status);
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task ApprovingABatch_WhenTheEscrowCannotPayForAll_PaysAsManyAsItCan_AndLeavesTheRestWaiting(DatabaseProvider provider)
     {
