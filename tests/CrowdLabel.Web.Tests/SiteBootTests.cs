@@ -61,7 +61,7 @@ public sealed class SiteBootTests
     /// <summary>
     /// The demo's second batch was answered by the three demo workers through the assignment engine and consensus ran
     /// over it: every ticket has its three answers and a label, some are done and some wait for the reviewer, the
-    /// answers wait for approval, and a demo worker's marketplace says nothing is left for them there.
+    /// answers wait for approval, and a demo worker's marketplace leaves it out, as it has nothing left for them.
     /// </summary>
     [Fact]
     public async Task DemoSeed_AnswersTheTicketBatch_SoItHasLabelsDisputesAndAnswersToApprove()
@@ -83,7 +83,7 @@ public sealed class SiteBootTests
         Assert.Equal(18, answers.Count);
         Assert.All(answers, a => Assert.Equal(AssignmentStatus.Submitted, a.Status));
         Assert.Equal(3, answers.Select(a => a.WorkerId).Distinct().Count());
-        Assert.Matches("Tickets, answered by the demo crowd.*?Nothing left for you now", marketplace.ReplaceLineEndings(" "));
+        Assert.DoesNotContain("Tickets, answered by the demo crowd", marketplace, StringComparison.Ordinal);
         Assert.Matches("Reviews, first 12.*?>Start</a>", marketplace.ReplaceLineEndings(" "));
     }
 

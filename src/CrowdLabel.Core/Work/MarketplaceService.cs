@@ -71,7 +71,7 @@ public sealed class MarketplaceService(ICrowdLabelDb db)
         var estimates = await EstimateTimePerTaskAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
         var listed = rows.Select(r => new MarketplaceBatch(
                 r.Id, r.Name, r.ProjectId, r.ProjectName, r.Organization, new Money(r.PricePerAssignmentMinor, r.Currency),
-                estimates.GetValueOrDefault(r.Id), Math.Min(r.TasksLeft, TasksLeftCounted), r.TasksLeft > TasksLeftCounted, r.NeedsQualification, r.Standing ?? ProjectWorkerStatus.Active, r.StandingReason))
+                estimates.GetValueOrDefault(r.Id), Math.Min(r.TasksLeft, TasksLeftCounted), r.TasksLeft > TasksLeftCounted, r.NeedsQualification, r.Standing ?? ProjectWorkerStatus.Active, r.StandingReason, r.HoldsLease))
             .ToList();
         return new MarketplacePage(listed, page, pageSize, hasMore);
     }

@@ -34,7 +34,8 @@ public sealed record AssignmentReceipt(Guid AssignmentId, Guid BatchId, Assignme
 }
 
 /// <summary>A batch on the marketplace, as a worker sees it. <paramref name="TasksLeft"/> is counted up to
-/// <see cref="MarketplaceService.TasksLeftCounted"/>; <paramref name="MoreTasksLeft"/> says there are more than that.</summary>
+/// <see cref="MarketplaceService.TasksLeftCounted"/>; <paramref name="MoreTasksLeft"/> says there are more than that.
+/// <paramref name="HoldsLease"/>: the worker has a live lease there, which a claim hands out again.</summary>
 public sealed record MarketplaceBatch(
     Guid BatchId,
     string BatchName,
@@ -47,4 +48,5 @@ public sealed record MarketplaceBatch(
     bool MoreTasksLeft,
     bool NeedsQualification,
     ProjectWorkerStatus Standing,
-    string? StandingReason);
+    string? StandingReason,
+    bool HoldsLease);

@@ -30,7 +30,7 @@ public sealed class MarketplaceAndTokenTests
         var open = Assert.Single(ofOutsider);
         Assert.Equal(
             new MarketplaceBatch(world.BatchId, "Batch of 4 + 0 gold", world.Tenant.ProjectId, "Project of acme", "Org acme", new Money(1, "USD"),
-                null, 4, false, false, ProjectWorkerStatus.Active, null),
+                null, 4, false, false, ProjectWorkerStatus.Active, null, HoldsLease: false),
             open);
         Assert.Equal(new Money(7, "USD"), ofMember.Single(b => b.BatchId == privateBatch).PayPerTask);
         Assert.Equal("Org beta", ofMember.Single(b => b.BatchId == privateBatch).Organization);
@@ -74,7 +74,7 @@ public sealed class MarketplaceAndTokenTests
 
         // Both items are taken, one answered and one leased: nobody can be given a task, but the lease can be taken up again.
         Assert.Empty(ofFirst);
-        Assert.Equal((world.BatchId, 0), (Assert.Single(ofSecond).BatchId, ofSecond[0].TasksLeft));
+        Assert.Equal((world.BatchId, 0, true), (Assert.Single(ofSecond).BatchId, ofSecond[0].TasksLeft, ofSecond[0].HoldsLease));
         Assert.Empty(ofLate);
         Assert.True(lateClaim.Succeeded && lateClaim.Value!.IsNothingLeft);
         // Paused, the same worker sees the batch again, with the reason, though it has nothing for them.

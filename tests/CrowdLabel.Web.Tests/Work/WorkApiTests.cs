@@ -242,6 +242,25 @@ public sealed class WorkApiTests
         Assert.Matches($"(?s)<td>1,000&#x2B;</td>\\s*<td>\\s*<a href=\"/work/batches/{large}\">", html);
     }
 
+    /// <summary>A batch whose last slot is the worker's own live lease: no task is left, and the page leads back to it.</summary>
+    [Fact]
+    public async Task MarketplacePage_LeadsBackToTheWorkersLease_WhenNoOtherTaskIsLeft()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batch = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 1, redundancy: 1);
+        var worker = Assert.Single(await WorkScenario.CreateWorkersAsync(site.Services, 1));
+        var lease = await WorkScenario.ClaimTaskAsync(site.Services, batch, worker);
+        var browser = site.Browser();
+        await browser.SignInAsync("worker1@crowd.test", Scenario.Password);
+
+        var html = await (await browser.GetAsync("/work")).Content.ReadAsStringAsync();
+        var again = await WorkScenario.ClaimTaskAsync(site.Services, batch, worker);
+
+        Assert.Matches($"(?s)<td>0</td>\\s*<td>\\s*<a href=\"/work/batches/{batch}\">Back to your task</a>", html);
+        Assert.Equal(lease.AssignmentId, again.AssignmentId);
+    }
+
     [Fact]
     public async Task Marketplace_ComesInPages_OnTheApiAndThePage_AndABadPageSaysWhatToGive()
     {

@@ -7,14 +7,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CrowdLabel.Web.Apis;
 
 /// <summary>A batch open to the worker, as the JSON API shows it: tasksLeft is counted up to 1,000, and moreTasksLeft
-/// is true when there are more.</summary>
+/// is true when there are more; holdsLease is true when the worker has a live lease there, which a claim returns.</summary>
 public sealed record WorkBatchDto(
     Guid BatchId, string Name, Guid ProjectId, string ProjectName, string Organization, long PayPerTaskMinor, string Currency,
-    double? EstimatedSecondsPerTask, int TasksLeft, bool MoreTasksLeft, bool NeedsQualification, string Standing, string? StandingReason)
+    double? EstimatedSecondsPerTask, int TasksLeft, bool MoreTasksLeft, bool NeedsQualification, string Standing, string? StandingReason, bool HoldsLease)
 {
     public static WorkBatchDto From(MarketplaceBatch b) => new(
         b.BatchId, b.BatchName, b.ProjectId, b.ProjectName, b.Organization, b.PayPerTask.Minor, b.PayPerTask.Currency,
-        b.EstimatedTimePerTask?.TotalSeconds, b.TasksLeft, b.MoreTasksLeft, b.NeedsQualification, b.Standing.ToString(), b.StandingReason);
+        b.EstimatedTimePerTask?.TotalSeconds, b.TasksLeft, b.MoreTasksLeft, b.NeedsQualification, b.Standing.ToString(), b.StandingReason, b.HoldsLease);
 }
 
 /// <summary>Where an assignment stands after an answer or a skip, as the JSON API shows it.</summary>
