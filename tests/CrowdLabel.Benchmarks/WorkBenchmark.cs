@@ -169,12 +169,12 @@ internal static partial class WorkBenchmark
         }
 
         var seconds = settings.Measured.TotalSeconds;
+        var perCycle = Math.Max(1, timings.Length);
         return new LoadResult(
             tokens.Length, timings.Length, timings.Length / seconds, PercentilesOf(t => t.Cycle),
             PercentilesOf(t => t.Claim), PercentilesOf(t => t.Answer),
             state.Errors, state.FirstError, state.NothingLeft, state.AllCycles, PgbenchTps: 0,
-            SiteCpuPerCycle: await siteCpu / Math.Max(1, timings.Length), LoadCpuPerCycle: await ownCpu / Math.Max(1, timings.Length),
-            PostgresCpuPerCycle: await postgresCpu / Math.Max(1, timings.Length),
+            SiteCpuPerCycle: await siteCpu / perCycle, LoadCpuPerCycle: await ownCpu / perCycle, PostgresCpuPerCycle: await postgresCpu / perCycle,
             IdleShare: (await idleCpu).TotalSeconds / (seconds * Environment.ProcessorCount), Pace: pace, Late: timings.Count(t => t.Late), Paced: null);
 
         double[] PercentilesOf(Func<Timing, double> of)
@@ -360,7 +360,7 @@ internal static partial class WorkBenchmark
     /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0: no paced load).</summary>
     private sealed record Settings(
         int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats,
-        IReadOnlyList<string> SiteEnvironment)
+        IReadOnlyList<KeyValuePair<string, string>> SiteEnvironment)
     {
         public static Settings Parse(string[] args)
         {
@@ -372,7 +372,16 @@ internal static partial class WorkBenchmark
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
                 Count("--items", 100_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"),
                 Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"),
-                [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1])]);
+                [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env").Select(p => Setting(args.ElementAtOrDefault(p.i + 1)))]);
+        }
+
+        /// <summary>One --site-env value, NAME=VALUE, refused before anything runs when it is not one.</summary>
+        private static KeyValuePair<string, string> Setting(string? setting)
+        {
+            var equals = setting?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            return equals > 0
+                ? new(setting![..equals], setting[(equals + 1)..])
+                : throw new ArgumentException($"--site-env takes NAME=VALUE, not '{setting}'.");
         }
     }
 
@@ -440,7 +449,7 @@ internal static partial class WorkBenchmark
             }
         }
 
-        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog, string? siteLog, IReadOnlyList<string> environment)
+        public static async Task<Site> StartAsync(string dll, string connectionString, string? sqlLog, string? siteLog, IReadOnlyList<KeyValuePair<string, string>> environment)
         {
             var address = new Uri($"http://127.0.0.1:{FreePort()}");
             var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
@@ -463,15 +472,9 @@ internal static partial class WorkBenchmark
                 start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
             }
 
-            foreach (var setting in environment)
+            foreach (var (name, value) in environment)
             {
-                var equals = setting.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                {
-                    throw new ArgumentException($"--site-env takes NAME=VALUE, not '{setting}'.");
-                }
-
-                start.Environment[setting[..equals]] = setting[(equals + 1)..];
+                start.Environment[name] = value;
             }
 
             // The site's output is kept (in the SQL log or the site log when asked, else in memory) and shown if it fails to start.

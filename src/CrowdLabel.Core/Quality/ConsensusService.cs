@@ -112,7 +112,9 @@ public sealed partial class ConsensusService(
         var cache = answerCache.Take(batchId);
         var warm = cache.Through is not null;
         var (answers, newest) = await ReadAnswersAsync(batchId, cache, settled, cancellationToken);
-        var excludedWorkers = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => cache.Name(w.WorkerId)).ToHashSet(StringComparer.Ordinal);
+        // Workers not in good standing on the project (paused or blocked): consensus leaves their answers out.
+        var leftOutWorkers = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => w.WorkerId).ToList();
+        var excludedWorkers = leftOutWorkers.Select(cache.Name).ToHashSet(StringComparer.Ordinal);
         var labelSet = labels.ToHashSet(StringComparer.Ordinal);
         var answered = Count(answers, excludedWorkers, labelSet);
         if (warm && items.Any(i => answered.GetValueOrDefault(cache.Name(i.Id)).All < i.AnswerCount))
@@ -134,7 +136,7 @@ public sealed partial class ConsensusService(
         }
 
         var excluded = answers.Count - builder.Count;
-        var paidLeftOut = await PaidAnswersLeftOutAsync(batchId, standings, cancellationToken);
+        var paidLeftOut = await PaidAnswersLeftOutAsync(batchId, leftOutWorkers, cancellationToken);
         var read = clock.GetTimestamp();
         var run = new RunCounts();
         Fitted? fitted = null;
@@ -391,20 +393,19 @@ public sealed partial class ConsensusService(
     }
 
     /// <summary>
-    /// Per item, the answers of workers no longer in good standing on the project that were approved (paid) before that:
-    /// left out of consensus like their other answers, but paid for out of the escrow. Read anew each run, as approvals
-    /// come after the answers; none when every worker is in good standing.
+    /// Per item, the answers of <paramref name="leftOutWorkers"/> (no longer in good standing on the project) that were
+    /// approved (paid) before that: left out of consensus like their other answers, but paid for out of the escrow. Read
+    /// anew each run, as approvals come after the answers; none when every worker is in good standing.
     /// </summary>
-    private async Task<Dictionary<Guid, int>> PaidAnswersLeftOutAsync(Guid batchId, List<ProjectWorker> standings, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, int>> PaidAnswersLeftOutAsync(Guid batchId, List<Guid> leftOutWorkers, CancellationToken cancellationToken)
     {
-        var excluded = standings.Where(w => w.Status != ProjectWorkerStatus.Active).Select(w => w.WorkerId).ToList();
-        if (excluded.Count == 0)
+        if (leftOutWorkers.Count == 0)
         {
             return [];
         }
 
         return await db.Assignments.AsNoTracking()
-            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Approved && excluded.Contains(a.WorkerId))
+            .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Approved && leftOutWorkers.Contains(a.WorkerId))
             .GroupBy(a => a.ItemId)
             .Select(g => new { ItemId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.ItemId, g => g.Count, cancellationToken);
