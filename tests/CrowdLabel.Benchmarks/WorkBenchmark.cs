@@ -18,13 +18,14 @@ namespace CrowdLabel.Benchmarks;
 /// personal token. pgbench's simple-update runs with as many clients on the same server, as the yardstick, before the site
 /// starts and again after it stops.
 /// <code>
-/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--site-env NAME=VALUE ...] [--timeline]
+/// tests/CrowdLabel.Benchmarks/run.sh work [--workers 64,256] [--warmup 120] [--seconds 20] [--items 100000] [--pace 0.17] [--paced-warmup 30] [--pg-stats] [--redundancy 3] [--sql-log FILE] [--site-log FILE] [--site-env NAME=VALUE ...] [--site-connection KEY=VALUE;...] [--timeline]
 /// </code>
 /// --sql-log turns on EF Core's command log in the site, writes the site's output to FILE and counts the SQL commands
 /// per cycle (run it with one worker for a clean count). --site-log writes the site's output to FILE (at Warning, or what
 /// Logging__LogLevel__* variables in this process's environment ask for: the site inherits them). --timeline prints the measured window by quarter second (cycles
 /// ended, mean and slowest cycle), to tell a stall from spread. --site-env sets one environment variable of the site's
 /// process only (repeat it for more), to measure a runtime setting without changing the load generator.
+/// --site-connection adds Npgsql settings to the site's connection string only (e.g. "Maximum Pool Size=16").
 /// </summary>
 internal static partial class WorkBenchmark
 {
@@ -101,7 +102,8 @@ internal static partial class WorkBenchmark
         }
 
         Console.Error.WriteLine($"{workers} workers: a batch of {items:N0} items at redundancy {settings.Redundancy}, workers and tokens made in {clock.Elapsed.TotalSeconds:F1} s");
-        await using var site = await Site.StartAsync(siteDll, database.ConnectionString, settings.SqlLog, settings.SiteLog, settings.SiteEnvironment);
+        await using var site = await Site.StartAsync(siteDll,
+            settings.SiteConnectionOptions is { } extra ? $"{database.ConnectionString};{extra}" : database.ConnectionString, settings.SqlLog, settings.SiteLog, settings.SiteEnvironment);
         Console.Error.WriteLine($"{workers} workers: site up on {site.Address}; {settings.WarmUp.TotalSeconds:F0} s warm-up, {settings.Measured.TotalSeconds:F0} s measured ...");
         var statements = settings.PgStats ? await StatementStats.StartAsync(database.ConnectionString) : null;
         var result = await LoadAsync(site, batchId, tokens, settings.WarmUp, settings, pace: null) with { PgbenchTps = pgbenchTps };
@@ -360,7 +362,7 @@ internal static partial class WorkBenchmark
     /// <summary>The command line. PaceShare: the paced load's rate as a share of pgbench's tps (--pace, default 0: no paced load).</summary>
     private sealed record Settings(
         int[] Workers, TimeSpan WarmUp, TimeSpan Measured, int Items, int Redundancy, string? SqlLog, string? SiteLog, bool Timeline, double PaceShare, TimeSpan PacedWarmUp, bool PgStats,
-        IReadOnlyList<KeyValuePair<string, string>> SiteEnvironment)
+        IReadOnlyList<KeyValuePair<string, string>> SiteEnvironment, string? SiteConnectionOptions)
     {
         public static Settings Parse(string[] args)
         {
@@ -372,7 +374,8 @@ internal static partial class WorkBenchmark
                 workers, TimeSpan.FromSeconds(Seconds("--warmup", 120)), TimeSpan.FromSeconds(Seconds("--seconds", 20)),
                 Count("--items", 100_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"),
                 Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"),
-                [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env").Select(p => Setting(args.ElementAtOrDefault(p.i + 1)))]);
+                [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env").Select(p => Setting(args.ElementAtOrDefault(p.i + 1)))],
+                Value("--site-connection"));
         }
 
         /// <summary>One --site-env value, NAME=VALUE, refused before anything runs when it is not one.</summary>
