@@ -375,7 +375,20 @@ internal static partial class WorkBenchmark
                 Count("--items", 100_000), Count("--redundancy", 3), Value("--sql-log"), Value("--site-log"), args.Contains("--timeline"),
                 Seconds("--pace", 0), TimeSpan.FromSeconds(Seconds("--paced-warmup", 30)), args.Contains("--pg-stats"),
                 [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--site-env").Select(p => Setting(args.ElementAtOrDefault(p.i + 1)))],
-                Value("--site-connection"));
+                ConnectionSettings(Value("--site-connection")));
+        }
+
+        /// <summary>The --site-connection settings, refused before anything runs when Npgsql does not take them.</summary>
+        private static string? ConnectionSettings(string? settings)
+        {
+            try
+            {
+                return settings is null ? null : new NpgsqlConnectionStringBuilder(settings).ConnectionString;
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--site-connection takes Npgsql settings (KEY=VALUE;...), not '{settings}': {e.Message}", e);
+            }
         }
 
         /// <summary>One --site-env value, NAME=VALUE, refused before anything runs when it is not one.</summary>
