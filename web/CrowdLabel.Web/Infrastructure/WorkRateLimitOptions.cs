@@ -9,9 +9,10 @@ namespace CrowdLabel.Web.Infrastructure;
 /// <summary>
 /// How fast one worker may call the worker API (/api/v1/work; configuration section "RateLimits:WorkApi"): a token
 /// bucket per worker, refilled at <see cref="RequestsPerSecond"/> and holding up to <see cref="Burst"/>. A person
-/// labelling sends a request every few seconds and a script going flat out (the worker benchmark) about 20 a second;
-/// the limit is there for a script in a loop that would take a node's capacity from everyone else. Each node counts
-/// on its own, so behind a load balancer a worker gets up to this limit from every node.
+/// labelling sends a request every few seconds and a script going flat out (each of the worker benchmark's 64 workers
+/// on two cores) about 40 a second, a few of them past 50 when the site runs fastest; the limit is there for a script
+/// in a loop that would take a node's capacity from everyone else. Each node counts on its own, so behind a load
+/// balancer a worker gets up to this limit from every node.
 /// </summary>
 public sealed class WorkRateLimitOptions
 {
