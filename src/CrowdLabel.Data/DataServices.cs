@@ -31,7 +31,8 @@ public static class DataServices
         {
             // One pool for EF and for the claim's and answer's single statements (PostgresFastPath), which skip EF.
             services.AddSingleton(_ => NpgsqlDataSource.Create(WithPreparedStatements(options.ConnectionString)));
-            services.AddSingleton(sp => new PostgresFastPath(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddSingleton(sp => new AnswerCounter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AnswerCounter>>()));
+            services.AddSingleton(sp => new PostgresFastPath(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AnswerCounter>()));
             services.AddDbContext<CrowdLabelDbContext>((sp, builder) => builder.UseNpgsql(
                 sp.GetRequiredService<NpgsqlDataSource>(), o => o.MigrationsAssembly(options.MigrationsAssembly)),
                 optionsLifetime: ServiceLifetime.Singleton);
@@ -68,8 +69,18 @@ public static class DataServices
     /// third of its CPU in the worker benchmark. A connection string that sets either itself (e.g. Max Auto Prepare=0
     /// behind PgBouncer in transaction mode, or its own Options) is left as it is. A pooled connection is not reset when
     /// it goes back to the pool (No Reset On Close): CrowdLabel sets no session state, and the reset (RESET ALL, DISCARD
-    /// and four more statements, sent with the next command) came twice per worker cycle.
+    /// and four more statements, sent with the next command) came twice per worker cycle. The pool holds at most
+    /// <see cref="DefaultMaxPoolSize"/> connections unless the string says otherwise (below).
     /// </summary>
+    /// <summary>
+    /// The most connections a node opens unless its connection string sets Maximum Pool Size. Requests beyond it wait
+    /// their turn for a connection, first come first served, instead of each running in a backend of its own that
+    /// shares the cores with all the others: on the two-core benchmark machine 16 gave about a quarter more cycles a
+    /// second than Npgsql's 100, and less PostgreSQL CPU a cycle (docs/benchmarks.md, runs 95 to 103). A larger database
+    /// server takes a larger figure: a few connections per core it has.
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 16;
+
     internal static string WithPreparedStatements(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -83,6 +94,11 @@ public static class DataServices
         if (!given.Contains("NoResetOnClose", StringComparer.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MaximumPoolSize", StringComparer.OrdinalIgnoreCase) && !given.Contains("MaxPoolSize", StringComparer.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
         }
 
         if (!given.Contains("Options", StringComparer.OrdinalIgnoreCase))

@@ -144,6 +144,12 @@ public static class WorkScenario
     /// <summary>The batch's items and assignments as stored now.</summary>
     public static async Task<(List<Item> Items, List<Assignment> Assignments)> SnapshotAsync(IServiceProvider services, Guid tenantId, Guid batchId)
     {
+        // On PostgreSQL the answers' counts follow them: wait for the ones given so far.
+        if (services.GetService<AnswerCounter>() is { } counter)
+        {
+            await counter.CountedAsync();
+        }
+
         await using var scope = Scenario.TenantScope(services, tenantId);
         var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
         var items = await db.Items.AsNoTracking().Where(i => i.BatchId == batchId).OrderBy(i => i.RowNumber).ToListAsync();

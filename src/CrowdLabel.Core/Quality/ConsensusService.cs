@@ -38,7 +38,8 @@ public sealed partial class ConsensusService(
     IServiceScopeFactory scopes,
     IOptions<QualityOptions> options,
     TimeProvider clock,
-    ILogger<ConsensusService> logger)
+    ILogger<ConsensusService> logger,
+    AnswerCounter? answerCounter = null)
 {
     /// <summary>Decimals kept of a stored confidence and posterior.</summary>
     private const int StoredDecimals = 6;
@@ -96,9 +97,11 @@ public sealed partial class ConsensusService(
         // items, and not their data: the run changes nothing else and learns nothing from the rest (an item's first
         // answer landing in between is seen by the next run). Not tracked: a run writes only the consensus columns of
         // the items Apply changed (ConsensusWriter), never the counts that claims and answers move meanwhile, and
-        // tracking every item of a large batch cost more than the rest of a run that changes nothing.
+        // tracking every item of a large batch cost more than the rest of a run that changes nothing. Items with a slot
+        // taken too: on PostgreSQL an answer's count follows it (AnswerCounter), and one whose count was lost (a node
+        // stopped before counting it) must still be decided and counted.
         var items = await db.Items.AsNoTracking()
-            .Where(i => i.BatchId == batchId && i.AnswerCount > 0)
+            .Where(i => i.BatchId == batchId && (i.AnswerCount > 0 || i.Claimed > 0))
             .Select(i => new Item
             {
                 Id = i.Id, TenantId = batch.TenantId, BatchId = batchId, RowNumber = i.RowNumber, GoldLabel = i.GoldLabel,
@@ -124,6 +127,15 @@ public sealed partial class ConsensusService(
             cache = new BatchAnswers();
             (answers, newest) = await ReadAnswersAsync(batchId, cache, settled, cancellationToken);
             answered = Count(answers, excludedWorkers, labelSet);
+        }
+
+        if (answerCounter is not null)
+        {
+            // Settled answers the count does not hold yet: a count that was lost, or the counter is behind.
+            foreach (var item in items.Where(i => answered.GetValueOrDefault(cache.Name(i.Id)).All > i.AnswerCount))
+            {
+                answerCounter.Count(item.Id);
+            }
         }
 
         var builder = new AnswerSetBuilder(labels);

@@ -16,7 +16,7 @@ internal sealed record FastClaim(FoundBatch Found, FastLease? Lease);
 /// the batch, an answer with a valid label to a live lease of a real item. Anything else changes nothing here and is
 /// left to the general path, which gives the right result or message.
 /// </summary>
-public sealed class PostgresFastPath(DbDataSource dataSource)
+public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter counter)
 {
     /// <summary>
     /// The pick of a real item, as both claims on PostgreSQL make it (this one and <see cref="AssignmentService"/>'s):
@@ -108,25 +108,22 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
     /// together), which their workers see as leases that expired. Nothing else: an answer commits synchronously, and its
     /// flush makes durable all the WAL before it, its own claim's included; so do the jobs and every other write.
     /// </summary>
-    private const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+    internal const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
 
     private const string LockWorker = """UPDATE "WorkerProfiles" SET "ClaimSequence" = "ClaimSequence" + 1 WHERE "UserId" = $1""";
 
     /// <summary>
     /// Records the answer on a live lease of this worker, of a real item, with a label of the project version the task
-    /// was shown under, and counts it on the item: one statement, so both or neither happen.
+    /// was shown under. The item's answer count follows once the answer has committed (<see cref="AnswerCounter"/>): the
+    /// answer does not wait for the item's row, which its other answers hold until their commits reach the disk.
     /// </summary>
     private const string Answer = """
-        WITH answered AS (
-            UPDATE "Assignments" AS a SET "Status" = $4, "Label" = $5, "SubmittedAt" = $3
-            WHERE a."Id" = $1 AND a."WorkerId" = $2 AND a."Status" = $6 AND a."LeaseExpiresAt" >= $3
-              AND EXISTS (SELECT 1 FROM "Items" AS i WHERE i."Id" = a."ItemId" AND i."GoldLabel" IS NULL)
-              AND EXISTS (SELECT 1 FROM "Batches" AS b JOIN "ProjectLabels" AS l ON l."ProjectId" = b."ProjectId"
-                          WHERE b."Id" = a."BatchId" AND l."ProjectVersion" = a."ProjectVersion" AND l."Name" = $5)
-            RETURNING a."ItemId", a."BatchId")
-        UPDATE "Items" AS i SET "AnswerCount" = i."AnswerCount" + 1
-        FROM answered WHERE i."Id" = answered."ItemId"
-        RETURNING answered."BatchId"
+        UPDATE "Assignments" AS a SET "Status" = $4, "Label" = $5, "SubmittedAt" = $3
+        WHERE a."Id" = $1 AND a."WorkerId" = $2 AND a."Status" = $6 AND a."LeaseExpiresAt" >= $3
+          AND EXISTS (SELECT 1 FROM "Items" AS i WHERE i."Id" = a."ItemId" AND i."GoldLabel" IS NULL)
+          AND EXISTS (SELECT 1 FROM "Batches" AS b JOIN "ProjectLabels" AS l ON l."ProjectId" = b."ProjectId"
+                      WHERE b."Id" = a."BatchId" AND l."ProjectVersion" = a."ProjectVersion" AND l."Name" = $5)
+        RETURNING a."BatchId", a."ItemId"
         """;
 
     /// <summary>The batch as the claim sees it and the lease taken, if any; null when the batch does not exist.</summary>
@@ -174,12 +171,19 @@ public sealed class PostgresFastPath(DbDataSource dataSource)
         AddArguments(command.Parameters, command.CreateParameter,
             [assignmentId, workerId, now, nameof(AssignmentStatus.Submitted), label, nameof(AssignmentStatus.Leased)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        // The statement ran on its own, so it has committed once its row is read.
+        counter.Count(reader.GetGuid(1));
+        return reader.GetGuid(0);
     }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static DbBatchCommand Command(DbBatch batch, string sql, params object[] arguments)
+    internal static DbBatchCommand Command(DbBatch batch, string sql, params object[] arguments)
     {
         var command = batch.CreateBatchCommand();
         command.CommandText = sql;

@@ -1,0 +1,174 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using CrowdLabel.Core.Domain;
+using Microsoft.Extensions.Logging;
+
+namespace CrowdLabel.Core.Work;
+
+/// <summary>
+/// PostgreSQL only: brings items' answer counts up to date after their answers commit, off the answer's request path.
+/// An answer that added to its item's count itself waited for the item's row, which the item's other answers hold
+/// until their commit reaches the disk (an item's answers come together: docs/benchmarks.md, run 86), and held a
+/// pooled connection while it waited. The fast answer hands its item here instead; one loop takes every item handed in
+/// since its last round and, in one transaction, locks those nobody else holds (<c>SKIP LOCKED</c>: it never waits, so
+/// it never deadlocks with a claim or a consensus write) and then, in a second statement whose snapshot is taken after
+/// the locks, sets each count to the item's answers. Items it could not lock wait for the next round.
+/// </summary>
+/// <remarks>
+/// A count is therefore behind its answers for a round (milliseconds under load) and never ahead of them, which is all
+/// consensus asks of it (it reads the answers themselves). The count is set, not added to, so a round that repeats an
+/// item, the general path's own increment (gold answers) or a second node counting the same item all end on the same
+/// figure. What a stopped process had not yet counted, or a database crash took back (the rounds commit without
+/// waiting for the disk), the next consensus run of the batch hands in again: it sees more answers than the count.
+/// </remarks>
+public sealed partial class AnswerCounter : IAsyncDisposable
+{
+    /// <summary>How long a round waits before it tries again the items someone else held locked.</summary>
+    private static readonly TimeSpan LockedRetry = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How long the loop waits after a round failed (the database unreachable, say) before the next.</summary>
+    private static readonly TimeSpan FailedRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a shutdown waits for the items handed in to be counted.</summary>
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
+
+    private const string LockItems = """SELECT "Id" FROM "Items" WHERE "Id" = ANY($1) ORDER BY "Id" FOR UPDATE SKIP LOCKED""";
+
+    private static readonly string Recount = $"""
+        UPDATE "Items" AS i SET "AnswerCount" = c."Answers"
+        FROM (SELECT a."ItemId", count(*)::integer AS "Answers" FROM "Assignments" AS a
+              WHERE a."ItemId" = ANY($1)
+                AND a."Status" IN ('{nameof(AssignmentStatus.Submitted)}', '{nameof(AssignmentStatus.Approved)}', '{nameof(AssignmentStatus.Rejected)}')
+              GROUP BY a."ItemId") AS c
+        WHERE i."Id" = c."ItemId" AND i."AnswerCount" <> c."Answers"
+        """;
+
+    private readonly Channel<Entry> _handedIn = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DbDataSource _dataSource;
+    private readonly ILogger<AnswerCounter> _logger;
+    private readonly Task _loop;
+
+    public AnswerCounter(DbDataSource dataSource, ILogger<AnswerCounter> logger)
+    {
+        (_dataSource, _logger) = (dataSource, logger);
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    /// <summary>Hands in an item one of whose answers has committed; its count follows within a round.</summary>
+    public void Count(Guid itemId) => _handedIn.Writer.TryWrite(new Entry(itemId, null));
+
+    /// <summary>Completes once every item handed in before the call is counted (for tests, and a shutdown).</summary>
+    public Task CountedAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _handedIn.Writer.TryWrite(new Entry(null, done)) ? done.Task : Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _handedIn.Writer.TryComplete();
+        if (await Task.WhenAny(_loop, Task.Delay(ShutdownWait)) != _loop)
+        {
+            LogShutdownLeftItems(_logger, ShutdownWait.TotalSeconds);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _handedIn.Reader;
+        var pending = new HashSet<Guid>();
+        var waiting = new List<TaskCompletionSource>();
+        while (true)
+        {
+            if (pending.Count == 0 && waiting.Count == 0 && !await reader.WaitToReadAsync())
+            {
+                return;
+            }
+
+            while (reader.TryRead(out var entry))
+            {
+                if (entry.Item is { } item)
+                {
+                    pending.Add(item);
+                }
+                else
+                {
+                    waiting.Add(entry.Done!);
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                try
+                {
+                    pending.ExceptWith(await CountRoundAsync([.. pending]));
+                }
+#pragma warning disable CA1031 // The loop outlives any one round: a failed round is logged and tried again.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    LogRoundFailed(_logger, e, pending.Count);
+                    if (reader.Completion.IsCompleted)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(FailedRetry);
+                    continue;
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                waiting.ForEach(w => w.SetResult());
+                waiting.Clear();
+            }
+            else
+            {
+                await Task.Delay(LockedRetry);
+            }
+        }
+    }
+
+    /// <summary>One round: the items it counted (those it could lock).</summary>
+    private async Task<List<Guid>> CountRoundAsync(Guid[] items)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var locked = new List<Guid>(items.Length);
+        await using (var commands = connection.CreateBatch())
+        {
+            commands.Transaction = transaction;
+            commands.BatchCommands.Add(PostgresFastPath.Command(commands, PostgresFastPath.AsynchronousCommit));
+            commands.BatchCommands.Add(PostgresFastPath.Command(commands, LockItems, items));
+            await using var rows = await commands.ExecuteReaderAsync();
+            await rows.NextResultAsync();
+            while (await rows.ReadAsync())
+            {
+                locked.Add(rows.GetGuid(0));
+            }
+        }
+
+        if (locked.Count > 0)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Recount;
+            PostgresFastPath.AddArguments(command.Parameters, command.CreateParameter, [locked.ToArray()]);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return locked;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the answers of {Items} items failed; trying again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception, int items);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Stopped with items' answer counts not brought up to date after {Seconds} s; the next consensus run of their batches counts them")]
+    private static partial void LogShutdownLeftItems(ILogger logger, double seconds);
+
+    /// <summary>An item handed in, or someone waiting for every item before them to be counted.</summary>
+    private readonly record struct Entry(Guid? Item, TaskCompletionSource? Done);
+}

@@ -1,0 +1,88 @@
+using CrowdLabel.Core.Domain;
+using CrowdLabel.Core.Tests.Quality;
+using CrowdLabel.Core.Work;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CrowdLabel.Core.Tests.Work;
+
+/// <summary>On PostgreSQL an answer's count follows it (<see cref="AnswerCounter"/>): never ahead, never lost.</summary>
+public sealed class AnswerCounterTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Theory, OnPostgres]
+    public async Task Answer_DoesNotWaitForItsItemsRow_AndTheCountFollowsOnceTheRowIsFree(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider);
+        var worker = world.Workers[0];
+        var task = await world.ClaimTaskAsync(worker);
+        var (_, leases) = await world.SnapshotAsync();
+        var itemId = Assert.Single(leases).ItemId;
+
+        // Another transaction holds the item's row, as a consensus write or a claim does.
+        await using var holder = await world.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Items" WHERE "Id" = $1 FOR UPDATE""", holder, hold))
+        {
+            lockRow.Parameters.Add(new NpgsqlParameter { Value = itemId });
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var answered = await world.AnswerAsync(task.AssignmentId, worker, "yes").WaitAsync(Patience);
+        var counted = world.Services.GetRequiredService<AnswerCounter>().CountedAsync();
+        var whileHeld = await Task.WhenAny(counted, Task.Delay(TimeSpan.FromMilliseconds(300))) == counted;
+        Assert.Equal(0, await AnswerCountAsync(world, itemId));
+        await hold.RollbackAsync();
+        await counted.WaitAsync(Patience);
+
+        Assert.Equal(AssignmentStatus.Submitted, answered.Value!.Status);
+        Assert.False(whileHeld, "the counter counted an item another transaction held");
+        Assert.Equal(1, await AnswerCountAsync(world, itemId));
+    }
+
+    [Theory, OnPostgres]
+    public async Task ConcurrentAnswers_ToTheSameItems_EndWithEachItemsCountEqualToItsAnswers(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 5, redundancy: 3, workers: 15);
+        var tasks = await Task.WhenAll(world.Workers.Select(async w => (Worker: w, Task: await world.ClaimTaskAsync(w))));
+
+        await Task.WhenAll(tasks.Select(t => world.AnswerAsync(t.Task.AssignmentId, t.Worker, "yes")));
+
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Equal(15, assignments.Count(a => a.Status == AssignmentStatus.Submitted));
+        Assert.All(items, i => Assert.Equal(assignments.Count(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Submitted), i.AnswerCount));
+        Assert.Equal([3, 3, 3, 3, 3], items.Select(i => i.AnswerCount));
+    }
+
+    [Theory, OnPostgres]
+    public async Task ALostCount_IsPutRightByTheNextConsensusRun_WhichLabelsTheItemOnItsAnswers(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 1, redundancy: 3, workers: 3);
+        foreach (var worker in world.Workers)
+        {
+            var task = await world.ClaimTaskAsync(worker);
+            await world.AnswerAsync(task.AssignmentId, worker, "yes");
+        }
+
+        var (items, _) = await world.SnapshotAsync();
+        var itemId = Assert.Single(items).Id;
+        // As a node that stopped before its round, or a database crash after an answer's commit, would leave it.
+        await world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == itemId)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AnswerCount, 0)));
+
+        await world.RunConsensusAsync();
+        await world.Services.GetRequiredService<AnswerCounter>().CountedAsync().WaitAsync(Patience);
+
+        var item = Assert.Single((await world.SnapshotAsync()).Items);
+        Assert.Equal(3, item.AnswerCount);
+        Assert.Equal("yes", item.ConsensusLabel);
+    }
+
+    private static Task<int> AnswerCountAsync(WorkWorld world, Guid itemId) =>
+        world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.AsNoTracking()
+            .Where(i => i.Id == itemId).Select(i => i.AnswerCount).SingleAsync());
+}
