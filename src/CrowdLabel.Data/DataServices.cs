@@ -63,6 +63,16 @@ public static class DataServices
     };
 
     /// <summary>
+    /// The most connections a node opens unless its connection string sets Maximum Pool Size. Requests beyond it wait
+    /// their turn for a connection, first come first served, instead of each running in a backend of its own that
+    /// shares the cores with all the others. With the answer's count off the request path (AnswerCounter), 16 gave a
+    /// lower p99 than Npgsql's 100 in every alternated pair on the two-core benchmark machine, and less PostgreSQL CPU
+    /// a cycle (docs/benchmarks.md, runs 91 to 111). A larger database server takes a larger figure: a few connections
+    /// per core it has.
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 16;
+
+    /// <summary>
     /// Npgsql prepares the statements a connection runs often (Max Auto Prepare), and PostgreSQL keeps one generic plan
     /// per prepared statement (plan_cache_mode), so the claim and answer statements are parsed and planned once per
     /// connection instead of every time: left to itself, PostgreSQL re-plans the claim on every execution, which cost a
@@ -70,17 +80,8 @@ public static class DataServices
     /// behind PgBouncer in transaction mode, or its own Options) is left as it is. A pooled connection is not reset when
     /// it goes back to the pool (No Reset On Close): CrowdLabel sets no session state, and the reset (RESET ALL, DISCARD
     /// and four more statements, sent with the next command) came twice per worker cycle. The pool holds at most
-    /// <see cref="DefaultMaxPoolSize"/> connections unless the string says otherwise (below).
+    /// <see cref="DefaultMaxPoolSize"/> connections unless the string says otherwise.
     /// </summary>
-    /// <summary>
-    /// The most connections a node opens unless its connection string sets Maximum Pool Size. Requests beyond it wait
-    /// their turn for a connection, first come first served, instead of each running in a backend of its own that
-    /// shares the cores with all the others: on the two-core benchmark machine 16 gave about a quarter more cycles a
-    /// second than Npgsql's 100, and less PostgreSQL CPU a cycle (docs/benchmarks.md, runs 95 to 103). A larger database
-    /// server takes a larger figure: a few connections per core it has.
-    /// </summary>
-    internal const int DefaultMaxPoolSize = 16;
-
     internal static string WithPreparedStatements(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
