@@ -21,7 +21,7 @@ namespace CrowdLabel.Core.Work;
 /// figure. What a stopped process had not yet counted, or a database crash took back (the rounds commit without
 /// waiting for the disk), the next consensus run of the batch hands in again: it sees more answers than the count.
 /// </remarks>
-public sealed partial class AnswerCounter : IAsyncDisposable
+public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
 {
     /// <summary>How long a round waits before it tries again the items someone else held locked.</summary>
     private static readonly TimeSpan LockedRetry = TimeSpan.FromMilliseconds(2);
@@ -68,6 +68,16 @@ public sealed partial class AnswerCounter : IAsyncDisposable
     {
         _handedIn.Writer.TryComplete();
         if (await Task.WhenAny(_loop, Task.Delay(ShutdownWait)) != _loop)
+        {
+            LogShutdownLeftItems(_logger, ShutdownWait.TotalSeconds);
+        }
+    }
+
+    /// <summary>For a host that disposes its services synchronously: the same wait, blocking.</summary>
+    public void Dispose()
+    {
+        _handedIn.Writer.TryComplete();
+        if (!_loop.Wait(ShutdownWait))
         {
             LogShutdownLeftItems(_logger, ShutdownWait.TotalSeconds);
         }
