@@ -131,7 +131,7 @@ public sealed partial class ConsensusService(
 
         if (answerCounter is not null)
         {
-            // Settled answers the count does not hold yet: a count that was lost, or the counter is behind.
+            // Answers read that the count does not hold yet: a count that was lost, or the counter a round behind.
             foreach (var item in items.Where(i => answered.GetValueOrDefault(cache.Name(i.Id)).All > i.AnswerCount))
             {
                 answerCounter.Count(item.Id);
