@@ -16,10 +16,10 @@ public sealed class ClaimTests
 {
     private const string ProjectName = "Project of acme";
 
-    [Fact]
-    public async Task Claim_GivesFewestAnswersFirst_ThenLeastConfident_AndNeverTheSameItemTwice()
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Claim_GivesFewestAnswersFirst_ThenLeastConfident_AndNeverTheSameItemTwice(DatabaseProvider provider)
     {
-        await using var world = await WorkWorld.StartAsync(DatabaseProvider.Sqlite, items: 5, workers: 2);
+        await using var world = await WorkWorld.StartAsync(provider, items: 5, workers: 2);
         double?[] confidence = [0.9, null, 0.5, 0.7, 0.6];
         await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
         {
@@ -45,6 +45,27 @@ public sealed class ClaimTests
         Assert.Equal(["item 2", "item 3", "item 4", "item 1", "item 5"], order);
         Assert.True((await world.ClaimAsync(world.Workers[0])).Value!.IsNothingLeft);
         Assert.Equal("item 2", (await world.ClaimTaskAsync(world.Workers[1])).Item["text"]);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Claim_OffersASlotGivenBack_BeforeTheItemsAfterIt(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 4, workers: 4, redundancy: 1);
+        var (first, second, third, fourth) = (world.Workers[0], world.Workers[1], world.Workers[2], world.Workers[3]);
+
+        // Item 1 is answered and counted, item 2 leased; then item 2 comes back while item 3 is still untouched.
+        var answered = await world.ClaimTaskAsync(first);
+        Assert.True((await world.AnswerAsync(answered.AssignmentId, first, "yes")).Succeeded);
+        await world.SnapshotAsync();
+        var givenBack = await world.ClaimTaskAsync(second);
+        Assert.True((await WorkScenario.EngineAsync(world.Services, e => e.SkipAsync(givenBack.AssignmentId, second))).Succeeded);
+
+        var next = await world.ClaimTaskAsync(third);
+        var after = await world.ClaimTaskAsync(fourth);
+
+        Assert.Equal(["item 1", "item 2", "item 2", "item 3"], new[] { answered, givenBack, next, after }.Select(t => t.Item["text"]));
+        var (items, _) = await world.SnapshotAsync();
+        Assert.Equal([1, 1, 1, 0], items.OrderBy(i => i.RowNumber).Select(i => i.Claimed));
     }
 
     [Fact]
