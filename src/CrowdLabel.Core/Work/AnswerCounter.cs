@@ -57,7 +57,10 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
     /// <summary>Hands in an item one of whose answers has committed; its count follows within a round.</summary>
     public void Count(Guid itemId) => _handedIn.Writer.TryWrite(new Entry(itemId, null));
 
-    /// <summary>Completes once every item handed in before the call is counted (for tests, and a shutdown).</summary>
+    /// <summary>
+    /// Completes once every item handed in before the call is counted (for tests, and a shutdown); fails if the counter
+    /// stops first with items it could not count.
+    /// </summary>
     public Task CountedAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,6 +123,11 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
                     LogRoundFailed(_logger, e, pending.Count);
                     if (reader.Completion.IsCompleted)
                     {
+                        // Stopping, and the database cannot be reached: say what is left, and do not let anyone wait
+                        // for counts that will not come from this process.
+                        LogStoppedUncounted(_logger, pending.Count);
+                        waiting.ForEach(w => w.SetException(new InvalidOperationException(
+                            $"The answer counter stopped with {pending.Count} items not counted: {e.Message}", e)));
                         return;
                     }
 
@@ -178,6 +186,10 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Stopped with items' answer counts not brought up to date after {Seconds} s; the next consensus run of their batches counts them")]
     private static partial void LogShutdownLeftItems(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Stopped with {Items} items' answer counts not brought up to date (the database could not be reached); the next consensus run of their batches counts them")]
+    private static partial void LogStoppedUncounted(ILogger logger, int items);
 
     /// <summary>An item handed in, or someone waiting for every item before them to be counted.</summary>
     private readonly record struct Entry(Guid? Item, TaskCompletionSource? Done);

@@ -5,6 +5,7 @@ using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CrowdLabel.Core.Tests.Work;
@@ -82,7 +83,40 @@ public sealed class AnswerCounterTests
         Assert.Equal("yes", item.ConsensusLabel);
     }
 
+    [Fact]
+    public async Task Stopping_WithTheDatabaseUnreachable_SaysWhatIsLeft_AndFailsWhoeverWaitsForTheCounts()
+    {
+        // Nothing listens on port 1: every round fails at once.
+        await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=1;Pooling=false");
+        var logger = new RecordingLogger();
+        var counter = new AnswerCounter(unreachable, logger);
+        counter.Count(Guid.CreateVersion7());
+        var counted = counter.CountedAsync();
+
+        await counter.DisposeAsync();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => counted.WaitAsync(Patience));
+        Assert.StartsWith("The answer counter stopped with 1 items not counted", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(logger.Messages, m => m.StartsWith("Counting the answers of 1 items failed", StringComparison.Ordinal));
+        Assert.Contains(logger.Messages, m => m.StartsWith("Stopped with 1 items' answer counts not brought up to date", StringComparison.Ordinal));
+    }
+
     private static Task<int> AnswerCountAsync(WorkWorld world, Guid itemId) =>
         world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.AsNoTracking()
             .Where(i => i.Id == itemId).Select(i => i.AnswerCount).SingleAsync());
+
+    /// <summary>Keeps what the counter logs, for the test to read.</summary>
+    private sealed class RecordingLogger : ILogger<AnswerCounter>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyCollection<string> Messages => _messages;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+    }
 }
