@@ -141,13 +141,14 @@ public sealed class CommandLineTests
     {
         var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string>
         {
-            ["RateLimits__WorkApi__RequestsPerSecond"] = "-1", ["Quality__AnswerCacheSize"] = "-5", ["DataFolder"] = Path.Combine(Path.GetTempPath(), $"cl-settings-{Guid.NewGuid():N}"),
+            ["RateLimits__WorkApi__RequestsPerSecond"] = "-1", ["Quality__AnswerCacheSize"] = "-5", ["Quality__WritePause"] = "-00:00:01", ["DataFolder"] = Path.Combine(Path.GetTempPath(), $"cl-settings-{Guid.NewGuid():N}"),
         });
 
         Assert.Equal(2, exitCode);
         Assert.Contains("CrowdLabel cannot start:", output, StringComparison.Ordinal);
         Assert.Contains("RateLimits:WorkApi:RequestsPerSecond and :Burst must be 0 or more (0 requests a second: no limit).", output, StringComparison.Ordinal);
         Assert.Contains("Quality:AnswerCacheSize must be 0 (no cache) or more.", output, StringComparison.Ordinal);
+        Assert.Contains("Quality:WritePause must be a time from 00:00:00 (no pause) to 00:01:00", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 

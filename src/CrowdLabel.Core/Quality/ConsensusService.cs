@@ -183,9 +183,18 @@ public sealed partial class ConsensusService(
         // to it waits, so one transaction over a run's 5,000 or more items held them for up to a second (docs/benchmarks.md,
         // run 31). Each item is written as a whole, guarded by the status read. The workers' accuracies and
         // the batch's watermark commit last: a run stopped between chunks leaves items as the next run would write them
-        // (it decides on the same answers and any newer), and that run reads every answer of this one again.
+        // (it decides on the same answers and any newer), and that run reads every answer of this one again. Between two
+        // transactions the run pauses (Quality:WritePause), so that its writes do not take a burst of the database from
+        // the claims and answers.
+        var first = true;
         foreach (var chunk in changed.Chunk(WriteChunkSize))
         {
+            if (!first && options.Value.WritePause > TimeSpan.Zero)
+            {
+                await Task.Delay(options.Value.WritePause, cancellationToken);
+            }
+
+            first = false;
             await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
             await ConsensusWriter.WriteAsync(db, batch.TenantId, batchId, chunk, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -31,4 +31,13 @@ public sealed class QualityOptions
     /// since the last one (<see cref="ConsensusAnswerCache"/>; about 80 bytes an answer at three answers an item). 0 reads every answer each run.
     /// </summary>
     public long AnswerCacheSize { get; set; } = 2_000_000;
+
+    /// <summary>
+    /// How long a consensus run waits between its transactions of items (500 each). Writing them is a burst of one
+    /// connection's work, about a second for 5,000 items on two cores, during which the claims and answers get a smaller
+    /// share of the database server; with a pause between the transactions the same work is spread over a few seconds and
+    /// the slowest cycles are quicker (docs/benchmarks.md, runs 123 to 129). A run that changes N items takes
+    /// N / 500 - 1 pauses longer; nothing waits for it but the next run. 0 writes the transactions back to back.
+    /// </summary>
+    public TimeSpan WritePause { get; set; } = TimeSpan.FromMilliseconds(150);
 }
