@@ -186,15 +186,13 @@ public sealed partial class ConsensusService(
         // (it decides on the same answers and any newer), and that run reads every answer of this one again. Between two
         // transactions the run pauses (Quality:WritePause), so that its writes do not take a burst of the database from
         // the claims and answers.
-        var first = true;
-        foreach (var chunk in changed.Chunk(WriteChunkSize))
+        foreach (var (index, chunk) in changed.Chunk(WriteChunkSize).Index())
         {
-            if (!first && options.Value.WritePause > TimeSpan.Zero)
+            if (index > 0 && options.Value.WritePause > TimeSpan.Zero)
             {
                 await Task.Delay(options.Value.WritePause, cancellationToken);
             }
 
-            first = false;
             await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
             await ConsensusWriter.WriteAsync(db, batch.TenantId, batchId, chunk, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -77,14 +77,7 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>For a host that disposes its services synchronously: the same wait, blocking.</summary>
-    public void Dispose()
-    {
-        _handedIn.Writer.TryComplete();
-        if (!_loop.Wait(ShutdownWait))
-        {
-            LogShutdownLeftItems(_logger, ShutdownWait.TotalSeconds);
-        }
-    }
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task RunAsync()
     {
