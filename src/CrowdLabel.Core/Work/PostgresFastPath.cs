@@ -37,28 +37,80 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
         """;
 
     /// <summary>
-    /// The claim, one call of the database's claim_task_v1 (migration ClaimFunction of the PostgreSQL migrations): the
-    /// worker's lock row; the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
+    /// One statement: the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
     /// before a claim, read for its refusal messages); and, only if the batch is published and the worker may take its
-    /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: if the worker's live leases are fewer than
-    /// allowed and no gold is due, the best real item this worker never had (<see cref="PickRealItem"/>'s pick),
-    /// skipping items another claim has locked, takes a slot and is leased; if they are not fewer, the oldest live lease
-    /// comes back. Each of the function's statements takes its own snapshot, so what it reads after the lock row sees
-    /// every lease committed before the lock. One statement of a PL/pgSQL function instead of one statement that did it
-    /// all: the function sets up only the parts a claim needs (docs/benchmarks.md, the twentieth session).
+    /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: the worker's live leases; if they are
+    /// fewer than allowed and no gold is due, the best real item this worker never had, skipping items another claim has
+    /// locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
+    /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
+    /// The live leases' status is written in, not passed: only then can the generic plan use the index of live leases.
     /// </summary>
-    private const string Claim = """SELECT * FROM claim_task_v1($1, $2, $3, $4)""";
+    private static readonly string Claim = $"""
+        WITH found AS (
+            SELECT b."TenantId", b."Status", b."ProjectVersion", p."Id" AS "ProjectId", p."Name", p."ItemTemplate",
+                   p."Instructions", p."LeaseMinutes", p."MaxLeasesPerWorker", p."GoldRatio", p."QualificationItemCount",
+                   s."Status" AS "Standing", s."StatusReason", s."QualifiedAt",
+                   (p."Visibility" <> $3 OR EXISTS (SELECT 1 FROM "WorkforceMembers" AS m
+                                                    WHERE m."TenantId" = b."TenantId" AND m."WorkerId" = $2)) AS "MayWork"
+            FROM "Batches" AS b
+            JOIN "Projects" AS p ON p."Id" = b."ProjectId"
+            LEFT JOIN "ProjectWorkers" AS s ON s."TenantId" = b."TenantId" AND s."ProjectId" = p."Id" AND s."WorkerId" = $2
+            WHERE b."Id" = $1),
+        open AS (
+            SELECT * FROM found
+            WHERE "MayWork" AND "Status" = $4 AND ("Standing" IS NULL OR "Standing" = $5)
+              AND ("QualificationItemCount" <= 0 OR "QualifiedAt" IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM "WorkerProfiles" AS w WHERE w."UserId" = $2)),
+        live AS (
+            SELECT a."Id", a."ItemId", a."LeaseExpiresAt", a."ProjectVersion", a."LeasedAt"
+            FROM "Assignments" AS a
+            WHERE a."BatchId" = $1 AND a."WorkerId" = $2 AND a."Status" = '{nameof(AssignmentStatus.Leased)}' AND a."LeaseExpiresAt" >= $7
+              AND EXISTS (SELECT 1 FROM open)),
+        room AS (
+            SELECT * FROM open
+            WHERE (SELECT count(*) FROM live) < GREATEST(1, open."MaxLeasesPerWorker")
+              AND (open."GoldRatio" <= 0 OR (
+                   SELECT count(*) FILTER (WHERE g."GoldLabel" IS NOT NULL) >= open."GoldRatio" * (count(*) + 1)
+                   FROM "Assignments" AS h JOIN "Items" AS g ON g."Id" = h."ItemId"
+                   WHERE h."BatchId" = $1 AND h."WorkerId" = $2 AND h."Status" <> $8 AND h."Status" <> $9))),
+        picked AS (
+            {PickRealItem("EXISTS (SELECT 1 FROM room)", "$1", "$10", "(SELECT \"TenantId\" FROM found)", "$2", "SKIP LOCKED")}),
+        taken AS (
+            UPDATE "Items" SET "Claimed" = "Claimed" + 1
+            WHERE "Id" = (SELECT "Id" FROM picked) AND "Claimed" < "RedundancyTarget"
+            RETURNING "Id", "Data"),
+        leased AS (
+            INSERT INTO "Assignments" ("Id", "TenantId", "BatchId", "ItemId", "WorkerId", "ProjectVersion", "Status", "LeasedAt", "LeaseExpiresAt")
+            SELECT $11, room."TenantId", $1, taken."Id", $2, room."ProjectVersion", $6, $7,
+                   $7 + make_interval(mins => GREATEST(1, room."LeaseMinutes"))
+            FROM taken, room
+            RETURNING "Id", "ItemId", "LeaseExpiresAt", "ProjectVersion"),
+        lease AS (
+            SELECT leased."Id", leased."LeaseExpiresAt", leased."ProjectVersion", taken."Data"
+            FROM leased JOIN taken ON taken."Id" = leased."ItemId"
+            UNION ALL
+            (SELECT live."Id", live."LeaseExpiresAt", live."ProjectVersion", i."Data"
+             FROM live JOIN "Items" AS i ON i."Id" = live."ItemId"
+             WHERE (SELECT count(*) FROM live) >= (SELECT GREATEST(1, "MaxLeasesPerWorker") FROM open)
+             ORDER BY live."LeasedAt", live."Id"
+             LIMIT 1))
+        SELECT found."TenantId", found."Status", found."ProjectVersion", found."ProjectId", found."Name", found."ItemTemplate",
+               found."Instructions", found."QualificationItemCount", found."Standing", found."StatusReason", found."QualifiedAt",
+               found."MayWork", lease."Id", lease."LeaseExpiresAt", lease."ProjectVersion", lease."Data"
+        FROM found LEFT JOIN lease ON TRUE
+        """;
 
     /// <summary>
-    /// A write that commits without waiting for its WAL to reach the disk (for its own transaction only): the claim (its
-    /// function sets it) and the answer counter's rounds. Until its commit the claim holds its item's row, which the
-    /// item's other claims skip and its answers wait for; the flush need not be part of that hold (the claim statement
-    /// went from 1.36 to about 1.0 ms a call; docs/benchmarks.md, runs 31 to 33). What a crash of the database can lose
-    /// is the last fraction of a second of claims, each whole (its slot and its lease together), which their workers see
-    /// as leases that expired. Nothing else: an answer commits synchronously, and its flush makes durable all the WAL
-    /// before it, its own claim's included; so do the jobs and every other write.
+    /// The claim commits without waiting for its WAL to reach the disk (for its own transaction only). Until its commit the
+    /// claim holds its item's row, which the item's other claims skip and its answers wait for; the flush need not be part
+    /// of that hold (the claim statement went from 1.36 to about 1.0 ms a call; docs/benchmarks.md, runs 31 to 33). What
+    /// a crash of the database can lose is the last fraction of a second of claims, each whole (its slot and its lease
+    /// together), which their workers see as leases that expired. Nothing else: an answer commits synchronously, and its
+    /// flush makes durable all the WAL before it, its own claim's included; so do the jobs and every other write.
     /// </summary>
     internal const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+
+    private const string LockWorker = """UPDATE "WorkerProfiles" SET "ClaimSequence" = "ClaimSequence" + 1 WHERE "UserId" = $1""";
 
     /// <summary>
     /// Records the answer on a live lease of this worker, of a real item, with a label of the project version the task
@@ -77,9 +129,18 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
     /// <summary>The batch as the claim sees it and the lease taken, if any; null when the batch does not exist.</summary>
     internal async Task<FastClaim?> TryClaimAsync(Guid batchId, Guid workerId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(Claim);
-        AddArguments(command.Parameters, command.CreateParameter, [batchId, workerId, now, Guid.CreateVersion7()]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One batch, one implicit transaction: the commit mode is set for it alone, and the lock row is held until the
+        // claim statement has run. The first result is the setting's.
+        await using var commands = connection.CreateBatch();
+        commands.BatchCommands.Add(Command(commands, AsynchronousCommit));
+        commands.BatchCommands.Add(Command(commands, LockWorker, workerId));
+        commands.BatchCommands.Add(Command(commands, Claim,
+            batchId, workerId, nameof(ProjectVisibility.PrivateWorkforce), nameof(BatchStatus.Published), nameof(ProjectWorkerStatus.Active),
+            nameof(AssignmentStatus.Leased), now, nameof(AssignmentStatus.Skipped), nameof(AssignmentStatus.Expired), nameof(ItemStatus.Open),
+            Guid.CreateVersion7()));
+        await using var reader = await commands.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Core.Tests.Data;
 
@@ -44,6 +45,31 @@ public sealed class MigrationsTests
 
         Assert.Contains("autovacuum_vacuum_scale_factor=0.01", options);
         Assert.Contains("autovacuum_vacuum_threshold=1000", options);
+    }
+
+    /// <summary>
+    /// The claim function that ClaimFunction created is gone once every migration has run; migrating down to
+    /// ClaimFunction creates it again, and up drops it.
+    /// </summary>
+    [Theory, OnPostgres]
+    public async Task Postgres_ClaimFunction_IsDroppedByTheLaterMigration_AndRecreatedOnTheWayDown(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = await AppServices.CreateAsync(database);
+        const string Functions = "SELECT count(*) FROM pg_proc WHERE proname = 'claim_task_v1'";
+        async Task MigrateAsync(string target)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().GetService<IMigrator>().MigrateAsync(target);
+        }
+
+        var afterAll = await Scenario.ScalarAsync<long>(services, Functions);
+        await MigrateAsync("ClaimFunction");
+        var down = await Scenario.ScalarAsync<long>(services, Functions);
+        await MigrateAsync("DropClaimFunction");
+        var upAgain = await Scenario.ScalarAsync<long>(services, Functions);
+
+        Assert.Equal((0L, 1L, 0L), (afterAll, down, upAgain));
     }
 
     /// <summary>
