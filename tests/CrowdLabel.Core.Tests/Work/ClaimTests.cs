@@ -112,6 +112,21 @@ public sealed class ClaimTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task Claim_ByAnAccountThatIsNotAWorker_IsRefused_AndChangesNothing(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, workers: 1);
+
+        // The requester who owns the tenant has an account, but no worker profile.
+        var refused = await world.ClaimAsync(world.Tenant.OwnerId);
+
+        Assert.Equal(["Only worker accounts take tasks."], refused.Errors[""]);
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Empty(assignments);
+        Assert.All(items, i => Assert.Equal(0, i.Claimed));
+        Assert.NotNull((await world.ClaimAsync(world.Workers[0])).Value!.Task);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Claim_OnAProjectThatAsksForQualification_NeedsAPassedTest(DatabaseProvider provider)
     {
         await using var world = await WorkWorld.StartAsync(provider, workers: 1, configure: p => p.QualificationItemCount = 2);
