@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace CrowdLabel.Core.Domain;
 
 /// <summary>
@@ -48,6 +50,23 @@ public enum AssignmentStatus
     Expired = 4,
     Approved = 5,
     Rejected = 6,
+}
+
+/// <summary>
+/// The assignments that hold an answer: submitted, and later approved or rejected. One definition, for code, for EF Core
+/// queries and for SQL written by hand, so that what counts as an answer cannot drift between them.
+/// </summary>
+public static class AnsweredAssignments
+{
+    public static bool Is(AssignmentStatus status) => status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;
+
+    /// <summary><see cref="Is"/> as a filter EF Core translates to SQL.</summary>
+    public static readonly Expression<Func<Assignment, bool>> Filter = a =>
+        a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected;
+
+    /// <summary><see cref="Is"/> as SQL: the stored statuses, for <c>"Status" IN (...)</c>.</summary>
+    public static readonly string SqlList =
+        $"'{nameof(AssignmentStatus.Submitted)}', '{nameof(AssignmentStatus.Approved)}', '{nameof(AssignmentStatus.Rejected)}'";
 }
 
 /// <summary>A worker's standing on one project: qualification, gold score, and whether they may work on it.</summary>

@@ -386,9 +386,8 @@ public sealed partial class ConsensusService(
     {
         var after = cache.Through;
         var recent = await db.Assignments.AsNoTracking()
-            .Where(a => a.BatchId == batchId && a.Label != null &&
-                        (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected) &&
-                        (after == null || a.SubmittedAt > after))
+            .Where(AnsweredAssignments.Filter)
+            .Where(a => a.BatchId == batchId && a.Label != null && (after == null || a.SubmittedAt > after))
             .Select(a => new { a.ItemId, a.WorkerId, Label = a.Label!, SubmittedAt = a.SubmittedAt ?? DateTime.MinValue })
             .ToListAsync(cancellationToken);
         var through = after is { } kept && kept > settled ? kept : settled;

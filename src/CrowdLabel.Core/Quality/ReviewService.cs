@@ -91,10 +91,9 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
             .Where(l => l.ProjectId == project.Id && l.ProjectVersion == batch.ProjectVersion)
             .OrderBy(l => l.Ordinal).Select(l => l.Name).ToListAsync(cancellationToken);
         var answers = await (
-                from a in db.Assignments.AsNoTracking()
+                from a in db.Assignments.AsNoTracking().Where(AnsweredAssignments.Filter)
                 join user in db.Users on a.WorkerId equals user.Id
-                where a.ItemId == itemId && a.Label != null &&
-                      (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected)
+                where a.ItemId == itemId && a.Label != null
                 orderby a.SubmittedAt
                 select new { a.Id, a.Status, a.WorkerId, user.DisplayName, a.Label, a.SubmittedAt, a.RejectionReason })
             .ToListAsync(cancellationToken);

@@ -28,10 +28,9 @@ public sealed class WorkerQualityService(ICrowdLabelDb db)
         // needs every time, but not every row at once.
         var byWorker = new Dictionary<Guid, List<TimeSpan>>();
         var answers = (
-                from a in db.Assignments.AsNoTracking()
+                from a in db.Assignments.AsNoTracking().Where(AnsweredAssignments.Filter)
                 join b in db.Batches on a.BatchId equals b.Id
-                where b.ProjectId == projectId && a.SubmittedAt != null &&
-                      (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Approved || a.Status == AssignmentStatus.Rejected)
+                where b.ProjectId == projectId && a.SubmittedAt != null
                 select new { a.WorkerId, a.LeasedAt, SubmittedAt = a.SubmittedAt!.Value })
             .AsAsyncEnumerable();
         await foreach (var answer in answers.WithCancellation(cancellationToken))

@@ -38,7 +38,7 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
         UPDATE "Items" AS i SET "AnswerCount" = c."Answers"
         FROM (SELECT a."ItemId", count(*)::integer AS "Answers" FROM "Assignments" AS a
               WHERE a."ItemId" = ANY($1)
-                AND a."Status" IN ('{nameof(AssignmentStatus.Submitted)}', '{nameof(AssignmentStatus.Approved)}', '{nameof(AssignmentStatus.Rejected)}')
+                AND a."Status" IN ({AnsweredAssignments.SqlList})
               GROUP BY a."ItemId") AS c
         WHERE i."Id" = c."ItemId" AND i."AnswerCount" <> c."Answers"
         """;

@@ -131,7 +131,7 @@ public sealed class AssignmentService(
             return Result<AssignmentReceipt>.NotFound();
         }
 
-        if (IsAnswered(held.Assignment.Status))
+        if (AnsweredAssignments.Is(held.Assignment.Status))
         {
             return Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(held.Assignment));
         }
@@ -556,7 +556,7 @@ public sealed class AssignmentService(
             return Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(held.Assignment));
         }
 
-        if (IsAnswered(held.Assignment.Status))
+        if (AnsweredAssignments.Is(held.Assignment.Status))
         {
             return Result<AssignmentReceipt>.Invalid("", "You already answered this task; an answered task cannot be given back.");
         }
@@ -751,9 +751,6 @@ public sealed class AssignmentService(
     private static WorkTask TaskOf(
         Guid assignmentId, Guid batchId, string data, Project project, IReadOnlyList<TaskLabel> labels, DateTime leaseExpiresAt) =>
         new(assignmentId, batchId, ItemFields.Parse(data), project.ItemTemplate, project.Instructions, labels, leaseExpiresAt);
-
-    private static bool IsAnswered(AssignmentStatus status) =>
-        status is AssignmentStatus.Submitted or AssignmentStatus.Approved or AssignmentStatus.Rejected;
 
     // Whole microseconds: PostgreSQL keeps no finer time, so a time returned now equals the same time read back later
     // (an idempotent second submit must return exactly the first answer's receipt).
