@@ -48,6 +48,9 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
     private readonly ILogger<AnswerCounter> _logger;
     private readonly Task _loop;
 
+    /// <summary>Set when the counter stopped with items it could not count: how many, and why.</summary>
+    private (int Items, Exception Error)? _stoppedWith;
+
     public AnswerCounter(DbDataSource dataSource, ILogger<AnswerCounter> logger)
     {
         (_dataSource, _logger) = (dataSource, logger);
@@ -59,13 +62,26 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Completes once every item handed in before the call is counted (for tests, and a shutdown); fails if the counter
-    /// stops first with items it could not count.
+    /// stops first with items it could not count. Once the counter is stopping, it completes when the counter has
+    /// stopped, and fails the same way if items were left.
     /// </summary>
     public Task CountedAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _handedIn.Writer.TryWrite(new Entry(null, done)) ? done.Task : Task.CompletedTask;
+        return _handedIn.Writer.TryWrite(new Entry(null, done)) ? done.Task : StoppedAsync();
     }
+
+    private async Task StoppedAsync()
+    {
+        await _loop;
+        if (_stoppedWith is { } failure)
+        {
+            throw StoppedException(failure.Items, failure.Error);
+        }
+    }
+
+    private static InvalidOperationException StoppedException(int items, Exception error) =>
+        new($"The answer counter stopped with {items} items not counted: {error.Message}", error);
 
     public async ValueTask DisposeAsync()
     {
@@ -119,8 +135,9 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
                         // Stopping, and the database cannot be reached: say what is left, and do not let anyone wait
                         // for counts that will not come from this process.
                         LogStoppedUncounted(_logger, pending.Count);
-                        waiting.ForEach(w => w.SetException(new InvalidOperationException(
-                            $"The answer counter stopped with {pending.Count} items not counted: {e.Message}", e)));
+                        _stoppedWith = (pending.Count, e);
+                        var left = pending.Count;
+                        waiting.ForEach(w => w.SetException(StoppedException(left, e)));
                         return;
                     }
 

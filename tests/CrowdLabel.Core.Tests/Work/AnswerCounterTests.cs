@@ -96,9 +96,28 @@ public sealed class AnswerCounterTests
         await counter.DisposeAsync();
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => counted.WaitAsync(Patience));
+        // Asked after the stop, the counter says the same: it does not claim counts it never made.
+        var askedAfter = await Assert.ThrowsAsync<InvalidOperationException>(() => counter.CountedAsync().WaitAsync(Patience));
         Assert.StartsWith("The answer counter stopped with 1 items not counted", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(failure.Message, askedAfter.Message);
         Assert.Contains(logger.Messages, m => m.StartsWith("Counting the answers of 1 items failed", StringComparison.Ordinal));
         Assert.Contains(logger.Messages, m => m.StartsWith("Stopped with 1 items' answer counts not brought up to date", StringComparison.Ordinal));
+    }
+
+    [Theory, OnPostgres]
+    public async Task AskedAfterAStop_WithEveryItemCounted_TheCounterSaysSo(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 1, workers: 1);
+        var task = await world.ClaimTaskAsync(world.Workers[0]);
+        await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes");
+        var itemId = Assert.Single((await world.SnapshotAsync()).Items).Id;
+        var counter = new AnswerCounter(world.Services.GetRequiredService<NpgsqlDataSource>(), new RecordingLogger());
+        counter.Count(itemId);
+
+        await counter.DisposeAsync();
+
+        await counter.CountedAsync().WaitAsync(Patience);
+        Assert.Equal(1, await AnswerCountAsync(world, itemId));
     }
 
     private static Task<int> AnswerCountAsync(WorkWorld world, Guid itemId) =>
