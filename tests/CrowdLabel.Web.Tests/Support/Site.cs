@@ -41,9 +41,10 @@ public sealed class Site : WebApplicationFactory<Program>
     }
 
     /// <summary>The site on a real Kestrel socket at 127.0.0.1 (any free port), for a real browser.</summary>
-    public static async Task<(Site Site, Uri Address)> StartLiveAsync(DatabaseProvider provider, string environment = "Testing", bool seedDemo = false)
+    public static async Task<(Site Site, Uri Address)> StartLiveAsync(
+        DatabaseProvider provider, string environment = "Testing", bool seedDemo = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var site = new Site(await TestDatabase.CreateAsync(provider), environment, seedDemo);
+        var site = new Site(await TestDatabase.CreateAsync(provider), environment, seedDemo, settings);
         site.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         site.StartServer();
         using var client = site.CreateClient();

@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CrowdLabel.Browser.Tests.Support;
+using CrowdLabel.Data;
+using CrowdLabel.Testing;
+using CrowdLabel.Web.Tests.Payments;
+using CrowdLabel.Web.Tests.Support;
+using Microsoft.Playwright;
+
+namespace CrowdLabel.Browser.Tests;
+
+public sealed partial class FundingFlowTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    /// <summary>
+    /// A requester adds funds: a wrong amount is refused on the page, a right one goes on to Stripe's Checkout (here
+    /// a page the browser is given in its place, as the machine has no internet), and once Stripe's webhook says it
+    /// is paid the thank-you page and the funding page show the balance and the payment.
+    /// </summary>
+    [Fact]
+    public async Task Requester_AddsFunds_ThroughCheckout_AndSeesTheBalanceOnceStripeConfirms()
+    {
+        await using var stripe = await FakeStripe.StartAsync();
+        var (site, address) = await Site.StartLiveAsync(DatabaseProvider.Sqlite, settings: stripe.Settings);
+        await using var _ = site;
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+
+        await using var context = await chromium.NewContextAsync(address);
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("https://checkout.stripe.test/**", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "text/html",
+            Body = "<html><body><h1 id=\"stripe-checkout\">Stripe Checkout</h1></body></html>",
+        }));
+        await page.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+
+        await page.GotoAsync($"/t/{tenant.Slug}/funding");
+        await Assertions.Expect(page.Locator("#balance")).ToHaveTextAsync("0.00 USD");
+        await Assertions.Expect(page.Locator("#no-fundings")).ToBeVisibleAsync();
+        await page.GetByLabel("Amount in USD").FillAsync("twenty");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#funding .field-error")).Not.ToBeEmptyAsync();
+        Assert.EndsWith($"/t/{tenant.Slug}/funding", page.Url, StringComparison.Ordinal);
+
+        await page.GetByLabel("Amount in USD").FillAsync("25.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#stripe-checkout")).ToBeVisibleAsync();
+        var session = CheckoutSession().Match(page.Url).Groups[1].Value;
+        Assert.NotEmpty(session);
+
+        // The customer paid on Stripe's page: Stripe tells the site, then sends the browser back.
+        var payload = stripe.Event("checkout.session.completed", stripe.CompleteCheckout(session));
+        using (var http = new HttpClient { BaseAddress = address })
+        using (var content = new StringContent(payload, Encoding.UTF8, "application/json"))
+        using (var delivery = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = content })
+        {
+            delivery.Headers.Add("Stripe-Signature", FakeStripe.Sign(payload));
+            var response = await http.SendAsync(delivery);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        await page.GotoAsync($"/t/{tenant.Slug}/funding/success?session_id={session}");
+        await Assertions.Expect(page.Locator("#balance")).ToHaveTextAsync("25.00 USD");
+        await page.GotoAsync($"/t/{tenant.Slug}/funding");
+        await Assertions.Expect(page.Locator("#balance")).ToHaveTextAsync("25.00 USD");
+        await Assertions.Expect(page.Locator("#fundings tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#fundings tbody tr").First).ToContainTextAsync("Paid");
+        await Assertions.Expect(page.Locator("#fundings tbody tr").First).ToContainTextAsync("25.00 USD");
+    }
+
+    [GeneratedRegex("^https://checkout\\.stripe\\.test/c/pay/([A-Za-z0-9_]+)$")]
+    private static partial Regex CheckoutSession();
+}
