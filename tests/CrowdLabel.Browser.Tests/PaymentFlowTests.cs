@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using CrowdLabel.Browser.Tests.Support;
 using CrowdLabel.Core.Ledger;
@@ -53,10 +52,8 @@ public sealed partial class PaymentFlowTests(Chromium chromium) : IClassFixture<
         // The customer paid on Stripe's page: Stripe tells the site, then sends the browser back.
         var payload = stripe.Event("checkout.session.completed", stripe.CompleteCheckout(session));
         using (var http = new HttpClient { BaseAddress = address })
-        using (var content = new StringContent(payload, Encoding.UTF8, "application/json"))
-        using (var delivery = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = content })
+        using (var delivery = FakeStripe.WebhookDelivery(payload))
         {
-            delivery.Headers.Add("Stripe-Signature", FakeStripe.Sign(payload));
             var response = await http.SendAsync(delivery);
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }

@@ -136,8 +136,7 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
                         // for counts that will not come from this process.
                         LogStoppedUncounted(_logger, pending.Count);
                         _stoppedWith = (pending.Count, e);
-                        var left = pending.Count;
-                        waiting.ForEach(w => w.SetException(StoppedException(left, e)));
+                        waiting.ForEach(w => w.SetException(StoppedException(pending.Count, e)));
                         return;
                     }
 

@@ -119,6 +119,21 @@ public sealed class FakeStripe : IAsyncDisposable
         ["data"] = new JsonObject { ["object"] = dataObject },
     }.ToJsonString();
 
+    /// <summary>
+    /// The request Stripe makes to deliver a webhook event to the site (POST /api/stripe/webhook), signed with
+    /// <paramref name="signature"/>: "sign" for a proper signature, null for none, anything else as it is.
+    /// </summary>
+    public static HttpRequestMessage WebhookDelivery(string payload, string? signature = "sign")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.Add("Stripe-Signature", signature == "sign" ? Sign(payload) : signature);
+        }
+
+        return request;
+    }
+
     /// <summary>The Stripe-Signature header for a payload: t=timestamp,v1=hex(HMAC-SHA256(secret, "{t}.{payload}")).</summary>
     public static string Sign(string payload, string secret = WebhookSecret, DateTimeOffset? at = null)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using CrowdLabel.Core.Accounts;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
@@ -44,13 +43,7 @@ public sealed class PaymentsWorld : IAsyncDisposable
     public async Task<HttpResponseMessage> DeliverAsync(string payload, string? signature = "sign")
     {
         using var client = Site.CreateClient();
-        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = content };
-        if (signature is not null)
-        {
-            request.Headers.Add("Stripe-Signature", signature == "sign" ? FakeStripe.Sign(payload) : signature);
-        }
-
+        using var request = FakeStripe.WebhookDelivery(payload, signature);
         return await client.SendAsync(request);
     }
 
