@@ -34,6 +34,9 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
 
     private const string LockItems = """SELECT "Id" FROM "Items" WHERE "Id" = ANY($1) ORDER BY "Id" FOR UPDATE SKIP LOCKED""";
 
+    /// <summary>Which of the items a round could not lock exist: <c>SKIP LOCKED</c> passes over a missing row as over a locked one.</summary>
+    private const string Existing = """SELECT "Id" FROM "Items" WHERE "Id" = ANY($1)""";
+
     private static readonly string Recount = $"""
         UPDATE "Items" AS i SET "AnswerCount" = c."Answers"
         FROM (SELECT a."ItemId", count(*)::integer AS "Answers" FROM "Assignments" AS a
@@ -157,7 +160,7 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>One round: the items it counted (those it could lock).</summary>
+    /// <summary>One round: the items it is done with (those it could lock and counted, and ids of no item).</summary>
     private async Task<List<Guid>> CountRoundAsync(Guid[] items)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
@@ -185,8 +188,39 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
             await command.ExecuteNonQueryAsync();
         }
 
+        var done = locked;
+        if (locked.Count < items.Length)
+        {
+            done = [.. locked, .. await MissingAsync(connection, transaction, [.. items.Except(locked)])];
+        }
+
         await transaction.CommitAsync();
-        return locked;
+        return done;
+    }
+
+    /// <summary>The items of those given that do not exist, which no later round could count either.</summary>
+    private async Task<IEnumerable<Guid>> MissingAsync(DbConnection connection, DbTransaction transaction, Guid[] items)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Existing;
+        PostgresFastPath.AddArguments(command.Parameters, command.CreateParameter, [items]);
+        var existing = new HashSet<Guid>();
+        await using (var rows = await command.ExecuteReaderAsync())
+        {
+            while (await rows.ReadAsync())
+            {
+                existing.Add(rows.GetGuid(0));
+            }
+        }
+
+        var missing = items.Where(item => !existing.Contains(item)).ToList();
+        if (missing.Count > 0)
+        {
+            LogMissingItems(_logger, missing.Count, missing[0]);
+        }
+
+        return missing;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the answers of {Items} items failed; trying again")]
@@ -199,6 +233,9 @@ public sealed partial class AnswerCounter : IAsyncDisposable, IDisposable
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Stopped with {Items} items' answer counts not brought up to date (the database could not be reached); the next consensus run of their batches counts them")]
     private static partial void LogStoppedUncounted(ILogger logger, int items);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Items} items handed in to be counted do not exist (the first: {ItemId}); they are dropped")]
+    private static partial void LogMissingItems(ILogger logger, int items, Guid itemId);
 
     /// <summary>An item handed in, or someone waiting for every item before them to be counted.</summary>
     private readonly record struct Entry(Guid? Item, TaskCompletionSource? Done);

@@ -120,6 +120,29 @@ public sealed class AnswerCounterTests
         Assert.Equal(1, await AnswerCountAsync(world, itemId));
     }
 
+    [Theory, OnPostgres]
+    public async Task AnIdOfNoItem_IsDroppedWithAWarning_AndTheItemsHandedInWithItAreCounted(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 1, workers: 1);
+        var task = await world.ClaimTaskAsync(world.Workers[0]);
+        await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes");
+        var itemId = Assert.Single((await world.SnapshotAsync()).Items).Id;
+        await world.Services.GetRequiredService<AnswerCounter>().CountedAsync().WaitAsync(Patience);
+        await world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == itemId)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AnswerCount, 0)));
+        var logger = new RecordingLogger();
+        await using var counter = new AnswerCounter(world.Services.GetRequiredService<NpgsqlDataSource>(), logger);
+        var noItem = Guid.CreateVersion7();
+
+        counter.Count(noItem);
+        counter.Count(itemId);
+
+        // Before, SKIP LOCKED passed over the missing row as over a locked one, and the counter tried it forever.
+        await counter.CountedAsync().WaitAsync(Patience);
+        Assert.Equal(1, await AnswerCountAsync(world, itemId));
+        Assert.Contains($"1 items handed in to be counted do not exist (the first: {noItem}); they are dropped", logger.Messages);
+    }
+
     private static Task<int> AnswerCountAsync(WorkWorld world, Guid itemId) =>
         world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.AsNoTracking()
             .Where(i => i.Id == itemId).Select(i => i.AnswerCount).SingleAsync());
