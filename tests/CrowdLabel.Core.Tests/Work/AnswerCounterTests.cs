@@ -108,9 +108,7 @@ public sealed class AnswerCounterTests
     public async Task AskedAfterAStop_WithEveryItemCounted_TheCounterSaysSo(DatabaseProvider provider)
     {
         await using var world = await WorkWorld.StartAsync(provider, items: 1, workers: 1);
-        var task = await world.ClaimTaskAsync(world.Workers[0]);
-        await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes");
-        var itemId = Assert.Single((await world.SnapshotAsync()).Items).Id;
+        var itemId = await AnsweredItemWithItsCountLostAsync(world);
         var counter = new AnswerCounter(world.Services.GetRequiredService<NpgsqlDataSource>(), new RecordingLogger());
         counter.Count(itemId);
 
@@ -124,12 +122,7 @@ public sealed class AnswerCounterTests
     public async Task AnIdOfNoItem_IsDroppedWithAWarning_AndTheItemsHandedInWithItAreCounted(DatabaseProvider provider)
     {
         await using var world = await WorkWorld.StartAsync(provider, items: 1, workers: 1);
-        var task = await world.ClaimTaskAsync(world.Workers[0]);
-        await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes");
-        var itemId = Assert.Single((await world.SnapshotAsync()).Items).Id;
-        await world.Services.GetRequiredService<AnswerCounter>().CountedAsync().WaitAsync(Patience);
-        await world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == itemId)
-            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AnswerCount, 0)));
+        var itemId = await AnsweredItemWithItsCountLostAsync(world);
         var logger = new RecordingLogger();
         await using var counter = new AnswerCounter(world.Services.GetRequiredService<NpgsqlDataSource>(), logger);
         var noItem = Guid.CreateVersion7();
@@ -141,6 +134,18 @@ public sealed class AnswerCounterTests
         await counter.CountedAsync().WaitAsync(Patience);
         Assert.Equal(1, await AnswerCountAsync(world, itemId));
         Assert.Contains($"1 items handed in to be counted do not exist (the first: {noItem}); they are dropped", logger.Messages);
+    }
+
+    /// <summary>The world's one item, answered by its one worker, with the count the world's own counter made undone.</summary>
+    private static async Task<Guid> AnsweredItemWithItsCountLostAsync(WorkWorld world)
+    {
+        var task = await world.ClaimTaskAsync(world.Workers[0]);
+        await world.AnswerAsync(task.AssignmentId, world.Workers[0], "yes");
+        var itemId = Assert.Single((await world.SnapshotAsync()).Items).Id;
+        await world.Services.GetRequiredService<AnswerCounter>().CountedAsync().WaitAsync(Patience);
+        await world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.Id == itemId)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AnswerCount, 0)));
+        return itemId;
     }
 
     private static Task<int> AnswerCountAsync(WorkWorld world, Guid itemId) =>
