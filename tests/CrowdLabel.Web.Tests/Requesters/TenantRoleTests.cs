@@ -46,6 +46,9 @@ public sealed class TenantRoleTests
             ("/t/acme/members", new() { ["Input.Email"] = "friend@acme.test", ["Input.Role"] = "Requester" }),
             ("/t/acme/settings/api-keys", new() { ["Input.Name"] = "mine" }),
             ("/t/acme/funding", new() { ["Amount"] = "50" }),
+            // A reviewer settles labels; rejecting an answer withholds its pay, which is a manager's decision.
+            ($"/t/acme/review/items/{Guid.CreateVersion7()}?handler=Reject",
+                new() { ["assignmentId"] = Guid.CreateVersion7().ToString(), ["reject.Ground"] = "DisagreesWithReview", ["reject.Reason"] = "wrong" }),
         };
         foreach (var (path, fields) in changes)
         {

@@ -21,6 +21,9 @@ public sealed class ItemModel(ReviewService reviews, ApprovalService approvals) 
 
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
+    /// <summary>Rejecting an answer withholds its pay, as approving releases it: a reviewer settles labels, a manager (owner or requester) decides pay.</summary>
+    public bool CanReject => HttpContext.TenantMember().MayManage;
+
     public async Task<IActionResult> OnGetAsync(Guid itemId, CancellationToken cancellationToken) =>
         await LoadAsync(itemId, cancellationToken) ? Page() : NotFound();
 
@@ -48,6 +51,11 @@ public sealed class ItemModel(ReviewService reviews, ApprovalService approvals) 
     /// <summary>Rejects one answer of this item, on a ground and with a reason the worker sees.</summary>
     public async Task<IActionResult> OnPostRejectAsync(Guid itemId, Guid assignmentId, RejectInput reject, CancellationToken cancellationToken)
     {
+        if (!CanReject)
+        {
+            return Forbid();
+        }
+
         var result = await approvals.RejectAsync(assignmentId, reject, cancellationToken);
         if (result.IsNotFound)
         {
