@@ -43,13 +43,15 @@ public sealed class ResultsService(ICrowdLabelDb db)
         db.Batches.AnyAsync(b => b.Id == batchId, cancellationToken);
 
     /// <summary>
-    /// Writes the batch's results to <paramref name="output"/> as CSV (RFC 4180 quoting; the item's fields as columns,
-    /// named from the first item) or JSON Lines (one object per item, fields nested), streaming from the database.
+    /// Writes the batch's results to <paramref name="output"/> as CSV (RFC 4180 quoting; a column for every field any
+    /// item has, in the order they first appear, empty where an item lacks it) or JSON Lines (one object per item, fields
+    /// nested), streaming from the database.
     /// </summary>
     public async Task ExportAsync(Guid batchId, ExportFormat format, Stream output, CancellationToken cancellationToken = default)
     {
         await using var writer = new StreamWriter(output, Utf8, bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\n" };
-        string[]? columns = null;
+        // A JSONL or Label Studio upload may give items different fields: the CSV's columns are read first, streaming.
+        string[]? columns = format == ExportFormat.Csv ? await FieldNamesAsync(batchId, cancellationToken) : null;
         var written = 0;
         await foreach (var row in StreamAsync(batchId, cancellationToken))
         {
@@ -60,14 +62,13 @@ public sealed class ResultsService(ICrowdLabelDb db)
             }
             else
             {
-                if (columns is null)
+                if (written == 0)
                 {
-                    columns = [.. fields.Keys];
-                    await writer.WriteLineAsync(CsvLine(["row", "external_id", .. columns, "label", "confidence", "status", "answers", "gold", "reviewed_by", "project_version"]));
+                    await writer.WriteLineAsync(CsvHeader(columns!));
                 }
 
                 await writer.WriteLineAsync(CsvLine([
-                    Number(row.RowNumber), row.ExternalId, .. columns.Select(c => fields.GetValueOrDefault(c)), row.Label,
+                    Number(row.RowNumber), row.ExternalId, .. columns!.Select(c => fields.GetValueOrDefault(c)), row.Label,
                     row.Confidence?.ToString("0.######", CultureInfo.InvariantCulture), row.Status.ToString(), Number(row.Answers),
                     row.IsGold ? "true" : "false", row.ReviewedBy, Number(row.ProjectVersion)]));
             }
@@ -78,12 +79,29 @@ public sealed class ResultsService(ICrowdLabelDb db)
             }
         }
 
-        if (format == ExportFormat.Csv && columns is null)
+        if (format == ExportFormat.Csv && written == 0)
         {
-            await writer.WriteLineAsync(CsvLine(["row", "external_id", "label", "confidence", "status", "answers", "gold", "reviewed_by", "project_version"]));
+            await writer.WriteLineAsync(CsvHeader(columns!));
         }
 
         await writer.FlushAsync(cancellationToken);
+    }
+
+    private static string CsvHeader(string[] columns) =>
+        CsvLine(["row", "external_id", .. columns, "label", "confidence", "status", "answers", "gold", "reviewed_by", "project_version"]);
+
+    /// <summary>Every field name of the batch's items, in upload order of first appearance.</summary>
+    private async Task<string[]> FieldNamesAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var data = db.Items.AsNoTracking().Where(i => i.BatchId == batchId).OrderBy(i => i.RowNumber).Select(i => i.Data);
+        await foreach (var item in data.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            names.AddRange(ItemFields.Parse(item).Keys.Where(seen.Add));
+        }
+
+        return [.. names];
     }
 
     /// <summary>One CSV record: a value with a comma, quote, line break or edge space is quoted, its quotes doubled.</summary>

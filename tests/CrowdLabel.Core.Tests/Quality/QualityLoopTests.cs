@@ -209,6 +209,31 @@ public sealed class QualityLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task QaAccuracy_IsTheShareOfReviewedSamplesWhoseAcceptedLabelTheReviewerKept_WithItsBetaInterval(DatabaseProvider provider)
+    {
+        await using var world = await DisputedWorldAsync(provider);
+        var accuracy = () => world.InTenantAsync(s => s.GetRequiredService<ReviewService>().QaAccuracyAsync(world.BatchId));
+        var samples = (await world.SnapshotAsync()).Items.Where(i => i.QaSample).OrderBy(i => i.RowNumber).ToList();
+        var unreviewed = await accuracy();
+
+        Assert.True((await world.ResolveAsync(samples[0].Id, samples[0].ConsensusLabel!)).Succeeded);
+        var oneKept = await accuracy();
+        Assert.True((await world.ResolveAsync(samples[1].Id, samples[1].ConsensusLabel == "yes" ? "no" : "yes")).Succeeded);
+        var oneOfTwo = await accuracy();
+
+        Assert.Equal(2, samples.Count);
+        Assert.Equal(new QaAccuracy(2, 0, 0, null, null, null), unreviewed);
+        // 1 of 1 kept: Beta(2, 1), whose 2.5% and 97.5% points are the square roots of 0.025 and 0.975.
+        Assert.Equal((2, 1, 1, 1.0), (oneKept.Sampled, oneKept.Reviewed, oneKept.Agreed, oneKept.Mean));
+        Assert.Equal(Math.Sqrt(0.025), oneKept.Lower!.Value, 4);
+        Assert.Equal(Math.Sqrt(0.975), oneKept.Upper!.Value, 4);
+        // 1 of 2 kept: Beta(2, 2), symmetric about a half (3x^2 - 2x^3 = 0.025 at x = 0.0943).
+        Assert.Equal((2, 2, 1, 0.5), (oneOfTwo.Sampled, oneOfTwo.Reviewed, oneOfTwo.Agreed, oneOfTwo.Mean));
+        Assert.Equal(0.0943, oneOfTwo.Lower!.Value, 4);
+        Assert.Equal(1 - oneOfTwo.Lower.Value, oneOfTwo.Upper!.Value, 6);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task DisputedItem_ResolvedByAReviewer_IsKnownTruthInTheNextRun_AndTheDecisionIsRecorded(DatabaseProvider provider)
     {
         await using var world = await DisputedWorldAsync(provider);
@@ -369,6 +394,22 @@ public sealed class QualityLoopTests
         Assert.Equal(12, rows.Count);
         Assert.Equal(("item 7", "Resolved", world.Tenant.OwnerEmail), (rows[6].GetProperty("fields").GetProperty("text").GetString(),
             rows[6].GetProperty("status").GetString(), rows[6].GetProperty("reviewed_by").GetString()));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CsvExport_HasAColumnForEveryFieldOfAnyItem_NotOnlyTheFirstItems(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 3);
+        // A JSONL upload may give later items fields the first lacks.
+        await world.InTenantAsync(s => s.GetRequiredService<ICrowdLabelDb>().Items.Where(i => i.RowNumber == 2)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Data, """{"text":"item 2","source":"web, mobile"}""")));
+
+        var lines = (await ExportAsync(world, ExportFormat.Csv)).TrimEnd('\n').Split('\n');
+
+        Assert.Equal("row,external_id,text,source,label,confidence,status,answers,gold,reviewed_by,project_version", lines[0]);
+        Assert.StartsWith("1,1,item 1,,,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("2,2,item 2,\"web, mobile\",,", lines[2], StringComparison.Ordinal);
+        Assert.Equal(4, lines.Length);
     }
 
     private static Task<string> ExportAsync(WorkWorld world, ExportFormat format) =>
