@@ -46,6 +46,7 @@ public sealed class ReviewFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GotoAsync($"/t/{tenant.Slug}/batches/{batchId}/results");
         await Assertions.Expect(page.Locator("#results tbody tr").First).ToContainTextAsync("Resolved");
         await Assertions.Expect(page.Locator("#results tbody tr").First).ToContainTextAsync(tenant.OwnerEmail);
+        await Assertions.Expect(page.Locator("#results tbody tr .fields").First).ToContainTextAsync("text: a hard one");
     }
 
     /// <summary>A published batch of one item with redundancy 1 and an unreachable confidence target: one answer, then consensus disputes it.</summary>

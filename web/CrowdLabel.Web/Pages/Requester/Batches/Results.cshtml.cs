@@ -18,6 +18,13 @@ public sealed class ResultsModel(ResultsService results) : PageModel
 
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
+    /// <summary>The longest a field's value is shown in the table; the export has it whole.</summary>
+    public const int ShownValueLength = 200;
+
+    /// <summary>An item's fields for the table, each value cut to <see cref="ShownValueLength"/> characters.</summary>
+    public static IEnumerable<(string Name, string Value)> Fields(string data) =>
+        ItemFields.Parse(data).Select(f => (f.Key, f.Value.Length <= ShownValueLength ? f.Value : f.Value[..ShownValueLength] + "…"));
+
     public async Task<IActionResult> OnGetAsync(Guid batchId, int page, CancellationToken cancellationToken)
     {
         (BatchId, PageNumber) = (batchId, Math.Max(1, page));
