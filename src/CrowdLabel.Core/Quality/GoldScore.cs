@@ -30,5 +30,9 @@ public static class GoldScore
     }
 
     /// <summary>"62%": a share as whole percent, the same in every culture.</summary>
-    public static string Percent(double share) => string.Create(CultureInfo.InvariantCulture, $"{Math.Round(share * 100):0}%");
+    public static string Percent(double share) => Percent(share, decimals: 0);
+
+    /// <summary>A share as every page writes it: "97.5%", with the decimals given, the sign right after the number.</summary>
+    public static string Percent(double share, int decimals) =>
+        (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
 }

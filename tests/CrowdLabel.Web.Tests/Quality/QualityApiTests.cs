@@ -7,6 +7,7 @@ using CrowdLabel.Core.Quality;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
 using CrowdLabel.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Web.Tests.Quality;
@@ -67,6 +68,9 @@ public sealed class QualityApiTests
         var rejected = await (await owner.SubmitAsync(page, new Dictionary<string, string> { ["workerId"] = spammer.ToString(), ["reason"] = "Gold says you guessed." },
             $"{page}?handler=RejectWaiting")).Content.ReadAsStringAsync();
         var again = await api.PostAsJsonAsync(path(spammer), new { reason = "Gold says you guessed." });
+        var spammersPage = site.Browser();
+        await spammersPage.SignInAsync("worker1@crowd.test", Scenario.Password);
+        var told = await (await spammersPage.GetAsync("/work")).Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, notPaused.StatusCode);
         Assert.Equal("This worker is not paused on the project, so their answers cannot be rejected for their gold score.",
@@ -76,6 +80,8 @@ public sealed class QualityApiTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(form, "Reject their answers waiting for approval"));
         Assert.Contains("2 answers of this worker were rejected; they see your reason, and nothing is paid for them.", rejected, StringComparison.Ordinal);
         Assert.Equal(0, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rejected").GetInt32());
+        // The worker sees each rejected answer with the reason, on their own page.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(told[told.IndexOf("id=\"rejections\"", StringComparison.Ordinal)..], "Gold says you guessed.").Count);
         var (_, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
         Assert.All(assignments.Where(a => a.WorkerId == spammer), a => Assert.Equal((AssignmentStatus.Rejected, "Gold says you guessed."), (a.Status, a.RejectionReason)));
         Assert.Equal(AssignmentStatus.Submitted, assignments.Single(a => a.WorkerId == honest).Status);
@@ -130,5 +136,38 @@ public sealed class QualityApiTests
         var stored = await check.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Assignments.FindAsync(task.AssignmentId);
         Assert.Equal(AssignmentStatus.Approved, stored!.Status);
         await LedgerScenario.AssertInvariantsAsync(site.Services);
+    }
+
+    [Fact]
+    public async Task QaAccuracy_OnTheBatchPage_AndInTheApisBatchStatus()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
+        var batchId = await WorkScenario.CreatePublishedBatchAsync(site.Services, tenant, items: 2, redundancy: 1);
+        using var api = site.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+        var status = new Uri($"/api/v1/batches/{batchId}", UriKind.Relative);
+        var before = (await api.GetFromJsonAsync<JsonElement>(status)).GetProperty("accuracyEstimate");
+        // Both items accepted as "yes" and sampled for QA, as a consensus run leaves a finished batch.
+        await using (var scope = Scenario.TenantScope(site.Services, tenant.TenantId))
+        {
+            await scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Items.Where(i => i.BatchId == batchId)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ItemStatus.Done).SetProperty(i => i.ConsensusLabel, "yes")
+                    .SetProperty(i => i.Confidence, 0.97).SetProperty(i => i.QaSample, true));
+            var first = await scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>().Items.Where(i => i.BatchId == batchId).OrderBy(i => i.RowNumber).FirstAsync();
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ReviewService>().ResolveAsync(first.Id, tenant.OwnerId, new ResolveInput { Label = "yes" })).Succeeded);
+        }
+
+        var after = (await api.GetFromJsonAsync<JsonElement>(status)).GetProperty("accuracyEstimate");
+        var owner = site.Browser();
+        await owner.SignInAsync(tenant.OwnerEmail, Scenario.Password);
+        var page = await (await owner.GetAsync($"/t/acme/batches/{batchId}")).Content.ReadAsStringAsync();
+
+        Assert.Equal((0, 0, JsonValueKind.Null), (before.GetProperty("sampled").GetInt32(), before.GetProperty("reviewed").GetInt32(), before.GetProperty("mean").ValueKind));
+        Assert.Equal((2, 1, 1, 1.0), (after.GetProperty("sampled").GetInt32(), after.GetProperty("reviewed").GetInt32(),
+            after.GetProperty("agreed").GetInt32(), after.GetProperty("mean").GetDouble()));
+        Assert.Equal(Math.Sqrt(0.025), after.GetProperty("lower").GetDouble(), 4);
+        Assert.Contains("Accuracy of accepted labels on the QA sample: <strong>100.0%</strong>", page, StringComparison.Ordinal);
+        Assert.Contains("(1 of 1 reviewed confirmed; 95% interval 16% to 99%; 2 sampled)", page, StringComparison.Ordinal);
     }
 }

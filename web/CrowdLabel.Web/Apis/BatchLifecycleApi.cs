@@ -3,6 +3,7 @@ using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +32,7 @@ public static class BatchLifecycleApi
     private static void Map(RouteGroupBuilder api, string action, string refusedTitle, Step step, string description) =>
         api.MapPost($"/{action}", async Task<Results<Ok<BatchStatusDto>, NotFound, ProblemHttpResult>> (
                 Guid batchId, ClaimsPrincipal user, BatchLifecycleService lifecycle, ICrowdLabelDb db, LedgerService ledger,
-                CancellationToken cancellationToken) =>
+                ReviewService reviews, CancellationToken cancellationToken) =>
             {
                 // An API key acts for the requester who created it.
                 var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
@@ -46,7 +47,7 @@ public static class BatchLifecycleApi
                     return TypedResults.Problem(Refusal(refusedTitle, result.Errors));
                 }
 
-                return TypedResults.Ok((await BatchesApi.StatusAsync(db, ledger, batchId, cancellationToken))!);
+                return TypedResults.Ok((await BatchesApi.StatusAsync(db, ledger, reviews, batchId, cancellationToken))!);
             })
             .WithDescription(description);
 

@@ -2,6 +2,7 @@ using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Batches.Import;
 using CrowdLabel.Core.Ledger;
+using CrowdLabel.Core.Quality;
 using CrowdLabel.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,11 +12,14 @@ using Microsoft.OpenApi;
 
 namespace CrowdLabel.Web.Apis;
 
-/// <summary>A batch's status, counts and cost as the JSON API shows them.</summary>
+/// <summary>
+/// A batch's status, counts and cost as the JSON API shows them; the accuracy estimate is the batch page's, measured
+/// on the reviewed QA sample of accepted labels (its mean and 95% interval are null until a sampled item is reviewed).
+/// </summary>
 public sealed record BatchStatusDto(
     Guid Id, Guid ProjectId, int ProjectVersion, string Name, string Status, int Items, int GoldItems,
     IReadOnlyDictionary<string, int> ItemsByStatus, long CommittedMinor, long SpentMinor, long RemainingMinor, string Currency,
-    double? AccuracyEstimate, DateTime CreatedAt, DateTime? PublishedAt, DateTime? ClosedAt);
+    QaAccuracy AccuracyEstimate, DateTime CreatedAt, DateTime? PublishedAt, DateTime? ClosedAt);
 
 /// <summary>Requester routes for uploading batches and reading their status (tenant API key).</summary>
 public static class BatchesApi
@@ -43,7 +47,8 @@ public static class BatchesApi
     private static readonly string[] UploadContentTypes = ["text/csv", "application/jsonl", "application/x-ndjson", "application/json"];
 
     /// <summary>Reads the status a requester sees; shared with the lifecycle routes.</summary>
-    public static async Task<BatchStatusDto?> StatusAsync(ICrowdLabelDb db, LedgerService ledger, Guid batchId, CancellationToken cancellationToken)
+    public static async Task<BatchStatusDto?> StatusAsync(
+        ICrowdLabelDb db, LedgerService ledger, ReviewService reviews, Guid batchId, CancellationToken cancellationToken)
     {
         var batch = await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, cancellationToken);
         if (batch is null)
@@ -53,18 +58,20 @@ public static class BatchesApi
 
         var byStatus = (await BatchItemCounts.ByStatusAsync(db, batchId, cancellationToken)).ToDictionary(c => c.Key.ToString(), c => c.Value);
         var cost = await ledger.GetBatchCostAsync(batchId, cancellationToken);
+        var accuracy = await reviews.QaAccuracyAsync(batchId, cancellationToken);
         return new BatchStatusDto(
             batch.Id, batch.ProjectId, batch.ProjectVersion, batch.Name, batch.Status.ToString(), batch.ItemCount, batch.GoldCount,
             byStatus, cost.Committed.Minor, cost.Spent.Minor, cost.Remaining.Minor, batch.Currency,
-            AccuracyEstimate: null, batch.CreatedAt, batch.PublishedAt, batch.ClosedAt);
+            accuracy, batch.CreatedAt, batch.PublishedAt, batch.ClosedAt);
     }
 
-    private static async Task<Results<Ok<BatchStatusDto>, NotFound>> GetAsync(Guid batchId, ICrowdLabelDb db, LedgerService ledger, CancellationToken cancellationToken) =>
-        await StatusAsync(db, ledger, batchId, cancellationToken) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
+    private static async Task<Results<Ok<BatchStatusDto>, NotFound>> GetAsync(
+        Guid batchId, ICrowdLabelDb db, LedgerService ledger, ReviewService reviews, CancellationToken cancellationToken) =>
+        await StatusAsync(db, ledger, reviews, batchId, cancellationToken) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
 
     private static async Task<Results<Created<BatchStatusDto>, ValidationProblem, ProblemHttpResult, NotFound>> UploadAsync(
         Guid projectId, string? name, HttpContext context, ImportService import, IOptions<ImportOptions> options,
-        ICrowdLabelDb db, LedgerService ledger, TimeProvider clock, CancellationToken cancellationToken)
+        ICrowdLabelDb db, LedgerService ledger, ReviewService reviews, TimeProvider clock, CancellationToken cancellationToken)
     {
         var format = ImportService.FormatOf(context.Request.ContentType, null);
         if (format is null)
@@ -92,7 +99,7 @@ public static class BatchesApi
             return TypedResults.ValidationProblem(result.Errors, title: "The batch was not imported; nothing was stored. Fix the rows listed in errors and upload the whole file again.");
         }
 
-        var status = await StatusAsync(db, ledger, result.Value!.Id, cancellationToken);
+        var status = await StatusAsync(db, ledger, reviews, result.Value!.Id, cancellationToken);
         return TypedResults.Created($"/api/v1/batches/{result.Value.Id}", status!);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using CrowdLabel.Core;
 using CrowdLabel.Core.Batches;
@@ -48,7 +47,7 @@ public sealed class DetailsModel(
     public string Slug => HttpContext.TenantMember().Tenant.Slug;
 
     public string PercentFinished => Batch.ItemCount == 0 ? "0%"
-        : ((double)(Counts.Done + Counts.Resolved) / Batch.ItemCount).ToString("P0", CultureInfo.InvariantCulture);
+        : GoldScore.Percent((double)(Counts.Done + Counts.Resolved) / Batch.ItemCount);
 
     /// <summary>The lifecycle steps open from the batch's status.</summary>
     public IReadOnlyList<string> Actions => Batch.Status switch
