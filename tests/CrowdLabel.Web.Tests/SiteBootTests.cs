@@ -141,7 +141,8 @@ public sealed class CommandLineTests
     {
         var (exitCode, output) = await RunSiteAsync(new Dictionary<string, string>
         {
-            ["RateLimits__WorkApi__RequestsPerSecond"] = "-1", ["Quality__AnswerCacheSize"] = "-5", ["Quality__WritePause"] = "-00:00:01", ["DataFolder"] = Path.Combine(Path.GetTempPath(), $"cl-settings-{Guid.NewGuid():N}"),
+            ["RateLimits__WorkApi__RequestsPerSecond"] = "-1", ["Quality__AnswerCacheSize"] = "-5", ["Quality__WritePause"] = "-00:00:01",
+            ["Quality__QaSampleRate"] = "5", ["Quality__MinGoldAnswersBeforePause"] = "0", ["Quality__AnswerSettleTime"] = "01:00:00", ["DataFolder"] = Path.Combine(Path.GetTempPath(), $"cl-settings-{Guid.NewGuid():N}"),
         });
 
         Assert.Equal(2, exitCode);
@@ -149,6 +150,9 @@ public sealed class CommandLineTests
         Assert.Contains("RateLimits:WorkApi:RequestsPerSecond and :Burst must be 0 or more (0 requests a second: no limit).", output, StringComparison.Ordinal);
         Assert.Contains("Quality:AnswerCacheSize must be 0 (no cache) or more.", output, StringComparison.Ordinal);
         Assert.Contains("Quality:WritePause must be a time from 00:00:00 (no pause) to 00:01:00", output, StringComparison.Ordinal);
+        Assert.Contains("Quality:QaSampleRate is a share of each label's accepted items, from 0 to 1", output, StringComparison.Ordinal);
+        Assert.Contains("Quality:MinGoldAnswersBeforePause must be 1 or more", output, StringComparison.Ordinal);
+        Assert.Contains("Quality:AnswerSettleTime must be a time from 00:00:00 to 00:10:00", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
