@@ -39,6 +39,9 @@ public sealed class ReviewFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await page.Locator("#resolve").ClickAsync();
         await Assertions.Expect(page.Locator("#review-message")).ToContainTextAsync("Resolved as \"no\"");
         await Assertions.Expect(page.Locator("#item-status")).ToHaveTextAsync("Resolved");
+        // The decision says who made it, when, and what it replaced.
+        await Assertions.Expect(page.Locator("#decisions li")).ToContainTextAsync($"UTC, {tenant.OwnerEmail}: ");
+        await Assertions.Expect(page.Locator("#decisions li")).ToContainTextAsync("(Disputed) → \"no\": Looked at the source.");
 
         await page.GotoAsync($"/t/{tenant.Slug}/batches/{batchId}");
         await Assertions.Expect(page.Locator("#item-counts tbody td").Nth(3)).ToHaveTextAsync("1");

@@ -19,7 +19,8 @@ public sealed record ReviewAnswer(
 /// <summary>Everything a reviewer needs to decide an item.</summary>
 public sealed record ReviewItem(
     Item Item, string BatchName, string ItemTemplate, string Instructions, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Labels,
-    IReadOnlyList<ReviewAnswer> Answers, IReadOnlyDictionary<string, double> Posterior, IReadOnlyList<ReviewDecision> Decisions)
+    IReadOnlyList<ReviewAnswer> Answers, IReadOnlyDictionary<string, double> Posterior, IReadOnlyList<ReviewDecision> Decisions,
+    IReadOnlyDictionary<Guid, string> Reviewers)
 {
     /// <summary>Whether the item waits for a reviewer's decision now.</summary>
     public bool IsPending => Item.Status == ItemStatus.Disputed || (Item.QaSample && Item.Status == ItemStatus.Done);
@@ -101,6 +102,9 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
         var standings = await db.ProjectWorkers.AsNoTracking()
             .Where(w => w.ProjectId == project.Id && workerIds.Contains(w.WorkerId)).ToDictionaryAsync(w => w.WorkerId, cancellationToken);
         var decisions = await db.ReviewDecisions.AsNoTracking().Where(d => d.ItemId == itemId).OrderBy(d => d.DecidedAt).ToListAsync(cancellationToken);
+        var reviewerIds = decisions.Select(d => d.ReviewerId).Distinct().ToList();
+        var reviewers = await db.Users.AsNoTracking().Where(u => reviewerIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.Email ?? u.DisplayName, cancellationToken);
         var posterior = item.Posterior is null
             ? new Dictionary<string, double>(StringComparer.Ordinal)
             : JsonSerializer.Deserialize<Dictionary<string, double>>(item.Posterior) ?? [];
@@ -109,7 +113,7 @@ public sealed class ReviewService(ICrowdLabelDb db, TimeProvider clock)
                 standings.GetValueOrDefault(a.WorkerId)?.ConsensusAccuracy,
                 standings.TryGetValue(a.WorkerId, out var s) ? GoldScore.Of(s) : GoldAccuracy.FromCounts(0, 0),
                 standings.GetValueOrDefault(a.WorkerId)?.Status ?? ProjectWorkerStatus.Active, a.RejectionReason))],
-            posterior, decisions);
+            posterior, decisions, reviewers);
     }
 
     /// <summary>
