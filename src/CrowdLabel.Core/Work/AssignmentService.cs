@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Qualification;
 using CrowdLabel.Core.Quality;
@@ -73,7 +74,9 @@ public sealed class AssignmentService(
     /// </summary>
     public async Task<Result<ClaimOutcome>> ClaimAsync(Guid batchId, Guid workerId, CancellationToken cancellationToken = default)
     {
-        if (fastPath is not null && await ClaimFastAsync(fastPath, batchId, workerId, cancellationToken) is { } decided)
+        // One draw decides whether gold is due, for the fast path and the general one alike (GoldDue).
+        var goldDraw = RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+        if (fastPath is not null && await ClaimFastAsync(fastPath, batchId, workerId, goldDraw, cancellationToken) is { } decided)
         {
             return decided;
         }
@@ -90,7 +93,7 @@ public sealed class AssignmentService(
         }
 
         var (batch, project) = (found.Batch, found.Project);
-        return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, cancellationToken));
+        return await RetryTransientAsync(() => ClaimOnceAsync(batch, project, workerId, goldDraw, cancellationToken));
     }
 
     /// <summary>The task of an assignment the worker holds now (for showing it again); not found for any other assignment.</summary>
@@ -210,9 +213,10 @@ public sealed class AssignmentService(
     /// The claim in one round trip on PostgreSQL: decided when the batch is not found, the worker is refused, or a task
     /// was leased; null when the general path must decide (nothing found at once, gold due, not a worker account).
     /// </summary>
-    private async Task<Result<ClaimOutcome>?> ClaimFastAsync(PostgresFastPath postgres, Guid batchId, Guid workerId, CancellationToken cancellationToken)
+    private async Task<Result<ClaimOutcome>?> ClaimFastAsync(
+        PostgresFastPath postgres, Guid batchId, Guid workerId, double goldDraw, CancellationToken cancellationToken)
     {
-        var fast = await RetryTransientAsync(() => postgres.TryClaimAsync(batchId, workerId, Now(), cancellationToken));
+        var fast = await RetryTransientAsync(() => postgres.TryClaimAsync(batchId, workerId, Now(), goldDraw, cancellationToken));
         if (fast is null || !fast.Found.MayWork)
         {
             return Result<ClaimOutcome>.NotFound();
@@ -236,7 +240,7 @@ public sealed class AssignmentService(
         return Result<ClaimOutcome>.Success(new ClaimOutcome(TaskOf(lease.AssignmentId, batchId, lease.Data, project, labels, lease.LeaseExpiresAt)));
     }
 
-    private async Task<Result<ClaimOutcome>> ClaimOnceAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    private async Task<Result<ClaimOutcome>> ClaimOnceAsync(Batch batch, Project project, Guid workerId, double goldDraw, CancellationToken cancellationToken)
     {
         var now = Now();
         Assignment? assignment;
@@ -261,7 +265,7 @@ public sealed class AssignmentService(
             }
             else
             {
-                var gold = await PrefersGoldAsync(batch, project, workerId, cancellationToken);
+                var gold = await PrefersGoldAsync(batch, project, workerId, goldDraw, cancellationToken);
                 assignment = await TakeEitherAsync(batch, project, workerId, gold, now, cancellationToken);
                 // Leases that ran out hold slots the job has not freed yet: free this batch's and look again, only when they
                 // stand in the way (a claim that finds work costs no extra query).
@@ -284,10 +288,15 @@ public sealed class AssignmentService(
             .OrderBy(a => a.LeasedAt).ThenBy(a => a.Id);
 
     /// <summary>
-    /// Gold is due while this worker's gold so far (answered or held, in this batch) is below the gold ratio of all they
-    /// answered or hold there, this task included: at 0.5 their tasks alternate gold and real.
+    /// Whether gold is due, by randomized rounding: with <c>owed</c> the gold ratio of all this worker answered or holds in
+    /// the batch, this task included, less the gold among them, gold is due with chance <c>owed</c> (never below 0, and
+    /// certain from 1). So in every run of 1 / ratio tasks (10 at 10%) exactly one is gold, and where in the run it falls
+    /// is drawn: a worker cannot tell gold by its place (their first task is gold only at the ratio's chance). The same
+    /// rule is written in SQL in <see cref="PostgresFastPath"/>, with the same draw.
     /// </summary>
-    private async Task<bool> PrefersGoldAsync(Batch batch, Project project, Guid workerId, CancellationToken cancellationToken)
+    internal static bool GoldDue(double ratio, int all, int gold, double draw) => gold < ratio * (all + 1) - draw;
+
+    private async Task<bool> PrefersGoldAsync(Batch batch, Project project, Guid workerId, double goldDraw, CancellationToken cancellationToken)
     {
         if (project.GoldRatio <= 0)
         {
@@ -298,13 +307,23 @@ public sealed class AssignmentService(
                                              a.Status != AssignmentStatus.Skipped && a.Status != AssignmentStatus.Expired);
         var all = await held.CountAsync(cancellationToken);
         var gold = await held.CountAsync(a => db.Items.Any(i => i.Id == a.ItemId && i.GoldLabel != null), cancellationToken);
-        return gold < project.GoldRatio * (all + 1);
+        return GoldDue(project.GoldRatio, all, gold, goldDraw);
     }
 
-    /// <summary>Gold comes only when it is due and there is real work beside it; when the gold is used up, real work goes on.</summary>
-    private async Task<Assignment?> TakeEitherAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken) =>
-        await TakeAsync(batch, project, workerId, gold, now, cancellationToken)
-        ?? (gold ? await TakeAsync(batch, project, workerId, gold: false, now, cancellationToken) : null);
+    /// <summary>
+    /// Gold comes only when it is due and there is real work beside it: a task handed out when the marketplace shows none
+    /// left would be gold, and so tell itself apart. When the gold is used up, real work goes on.
+    /// </summary>
+    private async Task<Assignment?> TakeEitherAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken)
+    {
+        if (gold && !await Candidates(batch.Id, project, workerId, gold: false).AnyAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return await TakeAsync(batch, project, workerId, gold, now, cancellationToken)
+               ?? (gold ? await TakeAsync(batch, project, workerId, gold: false, now, cancellationToken) : null);
+    }
 
     /// <summary>Takes a slot on the best item of one kind (gold or real) and leases it to the worker; null when none is left.</summary>
     private async Task<Assignment?> TakeAsync(Batch batch, Project project, Guid workerId, bool gold, DateTime now, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
     /// One statement: the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
     /// before a claim, read for its refusal messages); and, only if the batch is published and the worker may take its
     /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: the worker's live leases; if they are
-    /// fewer than allowed and no gold is due, the best real item this worker never had, skipping items another claim has
+    /// fewer than allowed and no gold is due (<see cref="AssignmentService.GoldDue"/>, with the claim's draw as $12), the best real item this worker never had, skipping items another claim has
     /// locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
     /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
     /// The live leases' status is written in, not passed: only then can the generic plan use the index of live leases.
@@ -70,7 +70,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
             SELECT * FROM open
             WHERE (SELECT count(*) FROM live) < GREATEST(1, open."MaxLeasesPerWorker")
               AND (open."GoldRatio" <= 0 OR (
-                   SELECT count(*) FILTER (WHERE g."GoldLabel" IS NOT NULL) >= open."GoldRatio" * (count(*) + 1)
+                   SELECT count(*) FILTER (WHERE g."GoldLabel" IS NOT NULL) >= open."GoldRatio" * (count(*) + 1) - $12
                    FROM "Assignments" AS h JOIN "Items" AS g ON g."Id" = h."ItemId"
                    WHERE h."BatchId" = $1 AND h."WorkerId" = $2 AND h."Status" <> $8 AND h."Status" <> $9))),
         picked AS (
@@ -127,7 +127,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
         """;
 
     /// <summary>The batch as the claim sees it and the lease taken, if any; null when the batch does not exist.</summary>
-    internal async Task<FastClaim?> TryClaimAsync(Guid batchId, Guid workerId, DateTime now, CancellationToken cancellationToken)
+    internal async Task<FastClaim?> TryClaimAsync(Guid batchId, Guid workerId, DateTime now, double goldDraw, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One batch, one implicit transaction: the commit mode is set for it alone, and the lock row is held until the
@@ -138,7 +138,7 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
         commands.BatchCommands.Add(Command(commands, Claim,
             batchId, workerId, nameof(ProjectVisibility.PrivateWorkforce), nameof(BatchStatus.Published), nameof(ProjectWorkerStatus.Active),
             nameof(AssignmentStatus.Leased), now, nameof(AssignmentStatus.Skipped), nameof(AssignmentStatus.Expired), nameof(ItemStatus.Open),
-            Guid.CreateVersion7()));
+            Guid.CreateVersion7(), goldDraw));
         await using var reader = await commands.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

@@ -184,21 +184,90 @@ public sealed class ClaimTests
         {
             var task = await world.ClaimTaskAsync(worker);
             tasks.Add(task);
-            // Every gold item's answer is "yes": get all right but the third.
+            // Every gold item's answer is "yes": the fifth task is answered "no", wrong if it is gold.
             Assert.True((await world.AnswerAsync(task.AssignmentId, worker, n == 4 ? "no" : "yes")).Succeeded);
         }
 
         var (items, assignments) = await world.SnapshotAsync();
         var gold = tasks.Select(t => items.Single(i => i.Id == assignments.Single(a => a.Id == t.AssignmentId).ItemId).GoldLabel is not null).ToList();
-        Assert.Equal([true, false, true, false, true, false, true, false], gold);
-        var goldJson = JsonSerializer.SerializeToElement(tasks[0], JsonSerializerOptions.Web);
-        var realJson = JsonSerializer.SerializeToElement(tasks[1], JsonSerializerOptions.Web);
+        // At 0.5 every pair of tasks holds one gold; which of the two is drawn.
+        Assert.All(gold.Chunk(2), pair => Assert.Single(pair, isGold => isGold));
+        var goldJson = JsonSerializer.SerializeToElement(tasks[gold.IndexOf(true)], JsonSerializerOptions.Web);
+        var realJson = JsonSerializer.SerializeToElement(tasks[gold.IndexOf(false)], JsonSerializerOptions.Web);
         Assert.Equal(Shape(realJson), Shape(goldJson));
         Assert.Equal(["text"], Shape(goldJson.GetProperty("item")));
         Assert.DoesNotContain("gold", goldJson.GetRawText(), StringComparison.OrdinalIgnoreCase);
         await using var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId);
         var standing = await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().ProjectWorkers.SingleAsync();
-        Assert.Equal((worker, 4, 3), (standing.WorkerId, standing.GoldAnswers, standing.GoldCorrect));
+        Assert.Equal((worker, 4, gold[4] ? 3 : 4), (standing.WorkerId, standing.GoldAnswers, standing.GoldCorrect));
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.25)]
+    [InlineData(0.1)]
+    [InlineData(0.15)]
+    public void GoldDue_KeepsEveryWorkersGoldWithinOneOfTheRatio_AndPutsItAtDrawnPlaces(double ratio)
+    {
+        var random = new Random(20261208);
+        var firstPlaces = new HashSet<int>();
+        for (var worker = 0; worker < 200; worker++)
+        {
+            var gold = 0;
+            for (var all = 0; all < 100; all++)
+            {
+                if (AssignmentService.GoldDue(ratio, all, gold, random.NextDouble()))
+                {
+                    if (gold == 0)
+                    {
+                        firstPlaces.Add(all);
+                    }
+
+                    gold++;
+                }
+
+                // After every task the gold so far is the ratio's share of the tasks, rounded up or down.
+                Assert.InRange(gold, Math.Floor(ratio * (all + 1)), Math.Ceiling(ratio * (all + 1)));
+            }
+        }
+
+        // Where a worker's first gold falls varies: over 200 workers it is seen at every place of the first run of
+        // 1 / ratio tasks but the last (which the draw reaches with a chance under 1 in 1,000 at 10%).
+        Assert.Superset(Enumerable.Range(0, (int)Math.Ceiling(1 / ratio) - 1).ToHashSet(), firstPlaces);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Gold_IsNotAlwaysTheFirstTask_ItsPlaceIsDrawn(DatabaseProvider provider)
+    {
+        // At 0.5 a worker's first task is gold with chance one half: 24 workers all getting gold first (or none) has a
+        // chance of 2^-23; fewer than 3 or more than 21 of them, about 4 in 100,000.
+        await using var world = await WorkWorld.StartAsync(provider, items: 24, goldItems: 2, workers: 24, configure: p => p.GoldRatio = 0.5);
+        foreach (var worker in world.Workers)
+        {
+            await world.ClaimTaskAsync(worker);
+        }
+
+        var (items, assignments) = await world.SnapshotAsync();
+        var goldFirst = assignments.Count(a => items.Single(i => i.Id == a.ItemId).GoldLabel is not null);
+        Assert.Equal(24, assignments.Count);
+        Assert.InRange(goldFirst, 3, 21);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Gold_IsNotHandedOut_WhenTheWorkerHasNoRealWorkLeft(DatabaseProvider provider)
+    {
+        // The one real item's one slot goes to another worker; then gold is always due. A task when the marketplace
+        // shows none left would be gold, and give itself away.
+        await using var world = await WorkWorld.StartAsync(provider, items: 1, redundancy: 1, goldItems: 3, workers: 2, configure: p => p.GoldRatio = 0);
+        var other = await world.ClaimTaskAsync(world.Workers[1]);
+        await WorkScenario.UpdateProjectAsync(world.Services, world.Tenant, p => p.GoldRatio = 1);
+
+        var claim = await world.ClaimAsync(world.Workers[0]);
+
+        Assert.True(claim.Succeeded);
+        Assert.Null(claim.Value!.Task);
+        var (_, assignments) = await world.SnapshotAsync();
+        Assert.Equal(other.AssignmentId, Assert.Single(assignments).Id);
     }
 
     [Theory, OnSqlite, OnPostgres]
