@@ -156,6 +156,11 @@ public sealed class QualificationService(ICrowdLabelDb db, TenantContext tenantC
 
         var standing = await db.ProjectWorkers.AsNoTracking()
             .FirstOrDefaultAsync(w => w.ProjectId == project.Id && w.WorkerId == workerId, cancellationToken);
+        if (standing?.Status == ProjectWorkerStatus.Blocked)
+        {
+            return AssignmentService.BlockedMessage(project.Name, standing.StatusReason);
+        }
+
         if (standing?.QualifiedAt is not null)
         {
             return $"You have already passed the qualification test of \"{project.Name}\".";

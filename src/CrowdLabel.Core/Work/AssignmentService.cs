@@ -711,6 +711,13 @@ public sealed class AssignmentService(
     }
 
     /// <summary>Why this worker may not take tasks of this batch now, in words shown to them; null when they may.</summary>
+    /// <summary>"You are blocked from the project "X": reason.", the refusal of a blocked worker's claim or qualification test.</summary>
+    internal static string BlockedMessage(string projectName, string? statusReason) =>
+        $"You are blocked from the project \"{projectName}\"{Reason(statusReason)}";
+
+    private static string Reason(string? statusReason) =>
+        string.IsNullOrWhiteSpace(statusReason) ? "." : $": {statusReason.Trim().TrimEnd('.')}.";
+
     private static string? ClaimRefusal(FoundBatch found)
     {
         var (batch, project, standing) = (found.Batch, found.Project, found.Standing);
@@ -727,11 +734,10 @@ public sealed class AssignmentService(
             return closed;
         }
 
-        var reason = string.IsNullOrWhiteSpace(standing?.StatusReason) ? "." : $": {standing.StatusReason.Trim().TrimEnd('.')}.";
         return standing?.Status switch
         {
-            ProjectWorkerStatus.Blocked => $"You are blocked from the project \"{project.Name}\"{reason}",
-            ProjectWorkerStatus.Paused => $"Your work on the project \"{project.Name}\" is paused{reason}",
+            ProjectWorkerStatus.Blocked => BlockedMessage(project.Name, standing.StatusReason),
+            ProjectWorkerStatus.Paused => $"Your work on the project \"{project.Name}\" is paused{Reason(standing.StatusReason)}",
             _ when project.QualificationItemCount > 0 && standing?.QualifiedAt is null =>
                 $"The project \"{project.Name}\" asks for a qualification test first: pass it to take its tasks.",
             _ => null,

@@ -132,6 +132,23 @@ public sealed class QualificationTests
     }
 
     [Fact]
+    public async Task BlockedWorker_IsRefusedTheTest_WithTheBlockReason_AndNothingIsStored()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var services = await AppServices.CreateAsync(database, new FakeTimeProvider(Start));
+        var (tenant, workerId) = await ArrangeAsync(services);
+        await WorkScenario.SetStandingAsync(services, tenant, workerId, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Blocked, "copied answers"));
+
+        var test = await GetTestAsync(services, tenant, workerId);
+
+        Assert.Equal(["You are blocked from the project \"Project of acme\": copied answers."], test.Errors[""]);
+        await using var scope = Scenario.TenantScope(services, tenant.TenantId);
+        var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
+        Assert.Equal(0, await db.QualificationAttempts.CountAsync());
+        Assert.Null((await db.ProjectWorkers.SingleAsync()).QualifiedAt);
+    }
+
+    [Fact]
     public async Task Worker_WhoFails_RetriesOnlyAfterTheWait()
     {
         var clock = new FakeTimeProvider(Start);
