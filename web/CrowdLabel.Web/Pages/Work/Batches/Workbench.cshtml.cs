@@ -45,7 +45,8 @@ public sealed class WorkbenchModel(AssignmentService assignments, TimeProvider c
 
         if (!claim.Succeeded)
         {
-            Error = Messages(claim.Errors);
+            // What the worker just sent was refused for a reason of its own (an answer to a cancelled batch): say both.
+            Error = Error is null ? Messages(claim.Errors) : $"{Error} {Messages(claim.Errors)}";
             return Page();
         }
 
