@@ -17,7 +17,10 @@ namespace CrowdLabel.Browser.Tests;
 
 public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
 {
-    /// <summary>A published batch: two gold items (the qualification test) and eight real ones.</summary>
+    /// <summary>
+    /// A published batch: two gold items (the qualification test) and eight real ones. The label "yes" has the key "Y",
+    /// "no" none: it gets the first digit free, 1, and "y" typed in lower case answers "yes".
+    /// </summary>
     private static async Task<TenantFixture> PublishBatchAsync(IServiceProvider services)
     {
         var tenant = await Scenario.CreateTenantAsync(services, "acme");
@@ -25,6 +28,7 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         var db = scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>();
         var project = await db.Projects.SingleAsync();
         (project.QualificationItemCount, project.QualificationPassMark, project.GoldRatio, project.PricePerAssignmentMinor) = (2, 1.0, 0, 2);
+        (await db.ProjectLabels.SingleAsync(l => l.Name == "yes")).Key = "Y";
         await db.SaveChangesAsync();
         var csv = new StringBuilder("text,gold\ngold one,yes\ngold two,no\n");
         for (var i = 1; i <= 8; i++)
@@ -72,8 +76,8 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         await keyboard.PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/qualification$"));
         Assert.Equal(["gold one", "gold two"], await page.Locator(".qualification-item .item").AllInnerTextsAsync());
-        await keyboard.PressAsync("1"); // "yes" for the first item; focus moves on
-        await keyboard.PressAsync("2"); // "no" for the second; focus moves to the send button
+        await keyboard.PressAsync("y"); // "yes" for the first item; focus moves on
+        await keyboard.PressAsync("1"); // "no" for the second; focus moves to the send button
         await keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#qualification-outcome")).ToContainTextAsync("you passed");
 
@@ -85,7 +89,7 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
         // Each label's button shows its key, readable: the key's text is not the colour of its background (it was white on white).
         var keys = await page.Locator("#answer-form button kbd").EvaluateAllAsync<string[][]>(
             "keys => keys.map(k => [k.textContent.trim(), getComputedStyle(k).color, getComputedStyle(k).backgroundColor])");
-        Assert.Equal(["1", "2"], keys.Select(k => k[0]));
+        Assert.Equal(["Y", "1"], keys.Select(k => k[0]));
         Assert.All(keys, k => Assert.NotEqual(k[2], k[1]));
         var seen = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -93,7 +97,7 @@ public sealed class WorkerFlowTests(Chromium chromium) : IClassFixture<Chromium>
             var item = await page.Locator("#item").InnerTextAsync();
             Assert.DoesNotContain(item, seen);
             seen.Add(item);
-            await keyboard.PressAsync(i % 2 == 0 ? "1" : "2");
+            await keyboard.PressAsync(i % 2 == 0 ? "y" : "1");
             await Assertions.Expect(page.Locator("#item")).Not.ToHaveTextAsync(item);
         }
 

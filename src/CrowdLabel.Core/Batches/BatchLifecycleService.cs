@@ -1,6 +1,7 @@
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Ledger;
 using CrowdLabel.Core.Tenancy;
+using CrowdLabel.Core.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +15,8 @@ public sealed record PublishQuote(int Items, int MaxRedundancy, Money PricePerAs
 
 /// <summary>
 /// Moves a batch of the current tenant through its life (DESIGN.md, "The life of a batch"): publish commits the
-/// worst case to the batch's escrow, pause and resume stop and restart work, cancel and complete return the unspent
-/// escrow to the tenant balance.
+/// worst case to the batch's escrow, pause and resume stop and restart work, cancel and complete end the live leases
+/// and return the unspent escrow to the tenant balance.
 /// </summary>
 public sealed class BatchLifecycleService(
     ICrowdLabelDb db,
@@ -166,6 +167,9 @@ public sealed class BatchLifecycleService(
     {
         if (batch.Status != BatchStatus.Draft)
         {
+            // No answer in a closed batch is ever approved or paid: its live leases end with it and give their slots back,
+            // and an answer that comes for one later is refused (AssignmentService).
+            await Leases.EndInBatchAsync(db, batch.Id, tenantId, cancellationToken);
             var escrow = LedgerAccounts.BatchEscrow(batch.Id);
             var remaining = await ledger.BalanceAsync(escrow, batch.Currency, cancellationToken);
             if (remaining > 0)

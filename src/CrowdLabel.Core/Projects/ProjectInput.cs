@@ -78,11 +78,14 @@ public sealed class ProjectInputValidator : AbstractValidator<ProjectInput>
             label.RuleFor(l => l.Name).NotEmpty().WithMessage("Every label needs a name.")
                 .MaximumLength(100).WithMessage("Keep label names under 100 characters.");
             label.RuleFor(l => l.Key).Must(k => k is null || (k.Length == 1 && !char.IsWhiteSpace(k[0])))
-                .WithMessage("A keyboard key is one character, like 1 or p.");
+                .WithMessage("A keyboard key is one character, like 1 or p.")
+                .Must(k => k is null || !LabelKeys.Reserved.ContainsKey(k))
+                .WithMessage(l => $"The label \"{l.Name.Trim()}\" cannot have the key {l.Key}: on the workbench {l.Key} {LabelKeys.Reserved[l.Key!]}. Choose another key.");
             label.RuleFor(l => l.Description).MaximumLength(500).WithMessage("Keep label descriptions under 500 characters.");
         });
         RuleFor(x => x.Labels).Must(l => Distinct(l.Select(x => x.Name.Trim())))
             .WithMessage(x => $"Label names must be unique; repeated: {string.Join(", ", Repeated(x.Labels.Select(l => l.Name.Trim())))}.");
+        // Keys match in any case on the workbench and in the qualification test, so "P" and "p" are one key.
         RuleFor(x => x.Labels).Must(l => Distinct(l.Where(x => !string.IsNullOrEmpty(x.Key)).Select(x => x.Key!)))
             .WithMessage(x => $"Keyboard keys must be unique; repeated: {string.Join(", ", Repeated(x.Labels.Where(l => !string.IsNullOrEmpty(l.Key)).Select(l => l.Key!)))}.");
         RuleFor(x => x.Instructions).MaximumLength(20_000).WithMessage("Keep the instructions under 20,000 characters.");

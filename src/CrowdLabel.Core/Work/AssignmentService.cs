@@ -112,7 +112,8 @@ public sealed class AssignmentService(
     /// <summary>
     /// Records the worker's answer. Idempotent: once answered, any further submit returns the first answer unchanged.
     /// A label outside the project version the task was shown under is refused; so is an answer after the lease ended
-    /// (the lease is freed then, if the job has not freed it yet).
+    /// (the lease is freed then, if the job has not freed it yet), and one in a batch that was cancelled or completed,
+    /// which could never be paid for.
     /// </summary>
     public async Task<Result<AssignmentReceipt>> SubmitAsync(
         Guid assignmentId, Guid workerId, AnswerInput input, CancellationToken cancellationToken = default)
@@ -137,6 +138,13 @@ public sealed class AssignmentService(
         if (AnsweredAssignments.Is(held.Assignment.Status))
         {
             return Result<AssignmentReceipt>.Success(AssignmentReceipt.Of(held.Assignment));
+        }
+
+        if (ClosedToAnswers(held.BatchStatus) is { } closed)
+        {
+            // The close of the batch ended its leases; one a claim took while the batch was closing ends now.
+            await EndLeaseAsync(held.Assignment, endedBefore: null, cancellationToken);
+            return Result<AssignmentReceipt>.Invalid(LeaseErrorKey, closed);
         }
 
         if (await EndedLeaseAsync(held.Assignment, cancellationToken) is { } ended)
@@ -184,7 +192,7 @@ public sealed class AssignmentService(
             var leases = await db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
                 .Where(a => a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
                 .OrderBy(a => a.LeaseExpiresAt).Take(JobChunk)
-                .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
+                .Select(a => new Lease(a.Id, a.TenantId, a.ItemId))
                 .ToListAsync(cancellationToken);
             foreach (var lease in leases)
             {
@@ -415,7 +423,7 @@ public sealed class AssignmentService(
         var expired = await db.Assignments.AsNoTracking()
             .Where(a => a.BatchId == batchId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
             .OrderBy(a => a.ItemId).Take(LazyExpiryLimit)
-            .Select(a => new Lease(a.Id, a.TenantId, a.ItemId, a.LeaseExpiresAt))
+            .Select(a => new Lease(a.Id, a.TenantId, a.ItemId))
             .ToListAsync(cancellationToken);
         var freed = 0;
         foreach (var lease in expired)
@@ -495,10 +503,11 @@ public sealed class AssignmentService(
         var now = Now();
         var assignment = held.Assignment;
         await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
-        // Only a live lease takes an answer, checked in the statement that records it: a second submit racing this one,
-        // the expiry job or a skip changes the row first or not at all.
+        // Only a live lease of a batch that takes answers takes one, checked in the statement that records it: a second
+        // submit racing this one, the expiry job, a skip or the close of the batch changes the row first or not at all.
         var answered = await db.Assignments
-            .Where(a => a.Id == assignment.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt >= now)
+            .Where(a => a.Id == assignment.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt >= now &&
+                        db.Batches.Any(b => b.Id == a.BatchId && (b.Status == BatchStatus.Published || b.Status == BatchStatus.Paused)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, AssignmentStatus.Submitted)
                 .SetProperty(a => a.Label, label)
@@ -506,7 +515,11 @@ public sealed class AssignmentService(
         if (answered == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return await AfterLostRaceAsync(assignment.Id, cancellationToken);
+            var lost = await AfterLostRaceAsync(assignment.Id, cancellationToken);
+            return !lost.Succeeded &&
+                   ClosedToAnswers(await db.Batches.Where(b => b.Id == assignment.BatchId).Select(b => b.Status).SingleAsync(cancellationToken)) is { } closed
+                ? Result<AssignmentReceipt>.Invalid(LeaseErrorKey, closed)
+                : lost;
         }
 
         // The slot the lease held is now the answer's: Claimed stays, AnswerCount grows.
@@ -640,43 +653,45 @@ public sealed class AssignmentService(
             return null;
         }
 
-        if (assignment.Status == AssignmentStatus.Leased)
-        {
-            await RetryTransientAsync(async () =>
-            {
-                await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
-                var expired = await ExpireAsync(new Lease(assignment.Id, assignment.TenantId, assignment.ItemId, assignment.LeaseExpiresAt), now, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return expired;
-            });
-        }
-
+        await EndLeaseAsync(assignment, endedBefore: now, cancellationToken);
         return LeaseEndedMessage(assignment.LeaseExpiresAt);
     }
 
-    /// <summary>
-    /// Frees one ended lease: Leased to Expired only while it is still leased and past its end, so of all who race to free
-    /// it (claims, the job, a late answer) exactly one changes the row, and only that one gives the item's slot back.
-    /// Addressed by id and the lease's own tenant, so the job, which has no current tenant, can use it too.
-    /// Runs inside the caller's transaction.
-    /// </summary>
-    private async Task<bool> ExpireAsync(Lease lease, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Ends the lease in a transaction of its own, if it is still leased (and past <paramref name="endedBefore"/>, when given).</summary>
+    private async Task EndLeaseAsync(Assignment assignment, DateTime? endedBefore, CancellationToken cancellationToken)
     {
-        var expired = await db.Assignments.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
-            .Where(a => a.Id == lease.AssignmentId && a.TenantId == lease.TenantId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt < now)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Expired), cancellationToken);
-        if (expired == 1)
+        if (assignment.Status != AssignmentStatus.Leased)
         {
-            await ReleaseSlotAsync(lease.ItemId, lease.TenantId, cancellationToken);
+            return;
         }
 
-        return expired == 1;
+        await RetryTransientAsync(async () =>
+        {
+            await using var transaction = await SqliteWriteGate.BeginTransactionAsync(db, cancellationToken);
+            var expired = await Leases.ExpireAsync(db, assignment.Id, assignment.TenantId, assignment.ItemId, endedBefore, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return expired;
+        });
     }
 
+    /// <summary>
+    /// Why an answer to a lease of a batch in this status is refused, in words shown to the worker; null while the batch
+    /// takes answers (published or paused). Approval pays only there, so an answer taken anywhere else would never be paid.
+    /// </summary>
+    private static string? ClosedToAnswers(BatchStatus status) => status switch
+    {
+        BatchStatus.Published or BatchStatus.Paused => null,
+        BatchStatus.Cancelled => "This batch was cancelled by its requester; your answer was not recorded.",
+        BatchStatus.Completed => "This batch is complete; your answer was not recorded.",
+        _ => "This batch is not open for work; your answer was not recorded.",
+    };
+
+    /// <summary>Frees one lease that ran out (<see cref="Leases.ExpireAsync"/>) inside the caller's transaction.</summary>
+    private Task<bool> ExpireAsync(Lease lease, DateTime now, CancellationToken cancellationToken) =>
+        Leases.ExpireAsync(db, lease.AssignmentId, lease.TenantId, lease.ItemId, endedBefore: now, cancellationToken);
+
     private Task<int> ReleaseSlotAsync(Guid itemId, Guid tenantId, CancellationToken cancellationToken) =>
-        db.Items.IgnoreQueryFilters(TenantAccess.TenantFilterOnly)
-            .Where(i => i.Id == itemId && i.TenantId == tenantId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), cancellationToken);
+        Leases.ReleaseSlotAsync(db, itemId, tenantId, cancellationToken);
 
     /// <summary>
     /// The batch, its project and this worker's standing on it, if this worker may see them, with the batch's tenant made
@@ -756,7 +771,7 @@ public sealed class AssignmentService(
                 join item in items on assignment.ItemId equals item.Id
                 join batch in batches on assignment.BatchId equals batch.Id
                 where assignment.Id == assignmentId && assignment.WorkerId == workerId
-                select new HeldAssignment(assignment, batch.ProjectId, item.GoldLabel))
+                select new HeldAssignment(assignment, batch.ProjectId, batch.Status, item.GoldLabel))
             .FirstOrDefaultAsync(cancellationToken);
         if (held is not null)
         {
@@ -816,9 +831,9 @@ public sealed class AssignmentService(
         _ => IsTransient(e.InnerException),
     };
 
-    private sealed record Lease(Guid AssignmentId, Guid TenantId, Guid ItemId, DateTime LeaseExpiresAt);
+    private sealed record Lease(Guid AssignmentId, Guid TenantId, Guid ItemId);
 
-    private sealed record HeldAssignment(Assignment Assignment, Guid ProjectId, string? GoldLabel);
+    private sealed record HeldAssignment(Assignment Assignment, Guid ProjectId, BatchStatus BatchStatus, string? GoldLabel);
 }
 
 /// <summary>A batch, its project and a worker's standing on it, as a claim checks them; MayWork is false for a private batch outside the worker's workforces.</summary>

@@ -113,8 +113,8 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
     private const string LockWorker = """UPDATE "WorkerProfiles" SET "ClaimSequence" = "ClaimSequence" + 1 WHERE "UserId" = $1""";
 
     /// <summary>
-    /// Records the answer on a live lease of this worker, of a real item, with a label of the project version the task
-    /// was shown under. The item's answer count follows once the answer has committed (<see cref="AnswerCounter"/>): the
+    /// Records the answer on a live lease of this worker, of a real item, in a batch that takes answers (published or
+    /// paused), with a label of the project version the task was shown under. The item's answer count follows once the answer has committed (<see cref="AnswerCounter"/>): the
     /// answer does not wait for the item's row, which its other answers hold until their commits reach the disk.
     /// </summary>
     private const string Answer = """
@@ -122,7 +122,8 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
         WHERE a."Id" = $1 AND a."WorkerId" = $2 AND a."Status" = $6 AND a."LeaseExpiresAt" >= $3
           AND EXISTS (SELECT 1 FROM "Items" AS i WHERE i."Id" = a."ItemId" AND i."GoldLabel" IS NULL)
           AND EXISTS (SELECT 1 FROM "Batches" AS b JOIN "ProjectLabels" AS l ON l."ProjectId" = b."ProjectId"
-                      WHERE b."Id" = a."BatchId" AND l."ProjectVersion" = a."ProjectVersion" AND l."Name" = $5)
+                      WHERE b."Id" = a."BatchId" AND b."Status" IN ($7, $8)
+                        AND l."ProjectVersion" = a."ProjectVersion" AND l."Name" = $5)
         RETURNING a."BatchId", a."ItemId"
         """;
 
@@ -169,7 +170,8 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
     {
         await using var command = dataSource.CreateCommand(Answer);
         AddArguments(command.Parameters, command.CreateParameter,
-            [assignmentId, workerId, now, nameof(AssignmentStatus.Submitted), label, nameof(AssignmentStatus.Leased)]);
+            [assignmentId, workerId, now, nameof(AssignmentStatus.Submitted), label, nameof(AssignmentStatus.Leased),
+                nameof(BatchStatus.Published), nameof(BatchStatus.Paused)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

@@ -2,6 +2,8 @@ using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowdLabel.Core.Tests.Work;
 
@@ -109,6 +111,56 @@ public sealed class AnswerTests
         Assert.NotEqual(expired.ItemId, Assert.Single(assignments, a => a.Id == next.AssignmentId).ItemId);
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Answer_AfterItsBatchWasCancelledOrCompleted_IsRefusedSayingWhy_TheCloseHavingEndedTheLease(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider);
+        var (first, second) = (world.Workers[0], world.Workers[1]);
+        var toComplete = await WorkScenario.CreatePublishedBatchAsync(world.Services, world.Tenant, items: 2);
+        var ofCancelled = await world.ClaimTaskAsync(first);
+        var ofCompleted = await WorkScenario.ClaimTaskAsync(world.Services, toComplete, second);
+
+        await world.LifecycleAsync(s => s.CancelAsync(world.BatchId, world.Tenant.OwnerId));
+        await world.LifecycleAsync(s => s.CompleteAsync(toComplete, world.Tenant.OwnerId));
+        var closed = await StateAsync(world, toComplete);
+        var cancelled = await world.AnswerAsync(ofCancelled.AssignmentId, first, "yes");
+        var completed = await world.AnswerAsync(ofCompleted.AssignmentId, second, "no");
+
+        Assert.Equal(["This batch was cancelled by its requester; your answer was not recorded."], cancelled.Errors[AssignmentService.LeaseErrorKey]);
+        Assert.Equal(["This batch is complete; your answer was not recorded."], completed.Errors[AssignmentService.LeaseErrorKey]);
+        // The close ended both leases as the expiry job does, and gave their slots back.
+        Assert.Equal([(ofCancelled.AssignmentId, AssignmentStatus.Expired), (ofCompleted.AssignmentId, AssignmentStatus.Expired)],
+            closed.Assignments.Select(a => (a.Id, a.Status)));
+        Assert.True(closed.Assignments.TrueForAll(a => a.Label is null));
+        Assert.All(closed.Items, i => Assert.Equal((0, 0), (i.Claimed, i.AnswerCount)));
+        // The refused answers changed nothing: no assignment, no item, no posting.
+        var after = await StateAsync(world, toComplete);
+        Assert.Equal(closed.Items, after.Items);
+        Assert.Equal(closed.Assignments, after.Assignments);
+        Assert.Equal(closed.Postings, after.Postings);
+    }
+
+    /// <summary>A lease a claim took while its batch was closing (here: a batch closed by hand, its lease left alone).</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Answer_ToALeaseOfAClosedBatch_ThatOutlivedTheClose_IsRefused_AndTheLeaseEnds(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider);
+        var worker = world.Workers[0];
+        var task = await world.ClaimTaskAsync(worker);
+        await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
+        {
+            await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().Batches.Where(b => b.Id == world.BatchId)
+                .ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, BatchStatus.Cancelled));
+        }
+
+        var refused = await world.AnswerAsync(task.AssignmentId, worker, "yes");
+
+        Assert.Equal(["This batch was cancelled by its requester; your answer was not recorded."], refused.Errors[AssignmentService.LeaseErrorKey]);
+        var (items, assignments) = await world.SnapshotAsync();
+        Assert.Equal((AssignmentStatus.Expired, null), (Assert.Single(assignments).Status, assignments[0].Label));
+        Assert.Equal((0, 0), (items.Sum(i => i.Claimed), items.Sum(i => i.AnswerCount)));
+    }
+
     [Fact]
     public async Task Skip_GivesTheItemBack_AndTheWorkerIsNeverOfferedItAgain()
     {
@@ -168,4 +220,21 @@ public sealed class AnswerTests
         var (items, _) = await world.SnapshotAsync();
         Assert.Equal((1, 1), (items.Sum(i => i.Claimed), items.Sum(i => i.AnswerCount)));
     }
+
+    /// <summary>What a refused answer must not change: the assignments and items of both batches, and the whole ledger.</summary>
+    private static async Task<WorkState> StateAsync(WorkWorld world, Guid otherBatchId)
+    {
+        var (items, assignments) = await world.SnapshotAsync();
+        var (otherItems, otherAssignments) = await WorkScenario.SnapshotAsync(world.Services, world.Tenant.TenantId, otherBatchId);
+        await using var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId);
+        var postings = await scope.ServiceProvider.GetRequiredService<ICrowdLabelDb>().Postings.AsNoTracking()
+            .OrderBy(p => p.Id).Select(p => p.Id).ToListAsync();
+        return new WorkState(
+            [.. items.Concat(otherItems).Select(i => (i.Id, i.Claimed, i.AnswerCount))],
+            [.. assignments.Concat(otherAssignments).Select(a => (a.Id, a.Status, a.Label))],
+            postings);
+    }
+
+    private sealed record WorkState(
+        List<(Guid Id, int Claimed, int AnswerCount)> Items, List<(Guid Id, AssignmentStatus Status, string? Label)> Assignments, List<Guid> Postings);
 }

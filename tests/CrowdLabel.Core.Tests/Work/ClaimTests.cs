@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Jobs;
 using CrowdLabel.Core.Work;
@@ -148,11 +147,11 @@ public sealed class ClaimTests
         var draft = await LedgerScenario.CreateDraftBatchAsync(world.Services, world.Tenant, items: 2, priceMinor: 1);
 
         var ofDraft = await world.ClaimAsync(worker, draft);
-        await LifecycleAsync(world, s => s.PauseAsync(world.BatchId, world.Tenant.OwnerId));
+        await world.LifecycleAsync(s => s.PauseAsync(world.BatchId, world.Tenant.OwnerId));
         var whilePaused = await world.ClaimAsync(worker);
-        await LifecycleAsync(world, s => s.ResumeAsync(world.BatchId, world.Tenant.OwnerId));
+        await world.LifecycleAsync(s => s.ResumeAsync(world.BatchId, world.Tenant.OwnerId));
         var resumed = await world.ClaimAsync(worker);
-        await LifecycleAsync(world, s => s.CancelAsync(world.BatchId, world.Tenant.OwnerId));
+        await world.LifecycleAsync(s => s.CancelAsync(world.BatchId, world.Tenant.OwnerId));
         var afterCancel = await world.ClaimAsync(worker);
 
         Assert.Equal(["This batch is not open for work yet."], ofDraft.Errors[""]);
@@ -345,13 +344,6 @@ public sealed class ClaimTests
 
     private static Task<int> ExpireAsync(WorkWorld world) =>
         WorkScenario.EngineAsync(world.Services, e => e.ExpireLeasesAsync(world.Clock.GetUtcNow().UtcDateTime));
-
-    private static async Task LifecycleAsync(WorkWorld world, Func<BatchLifecycleService, Task<Result<Batch>>> call)
-    {
-        await using var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId);
-        var result = await call(scope.ServiceProvider.GetRequiredService<BatchLifecycleService>());
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
-    }
 
     private static List<string> Shape(JsonElement json) => json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
 }

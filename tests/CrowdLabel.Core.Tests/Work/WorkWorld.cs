@@ -1,3 +1,4 @@
+using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Core.Work;
 using CrowdLabel.Data;
@@ -50,6 +51,14 @@ internal sealed class WorkWorld : IAsyncDisposable
 
     public Task<Result<AssignmentReceipt>> AnswerAsync(Guid assignmentId, Guid workerId, string label) =>
         WorkScenario.AnswerAsync(Services, assignmentId, workerId, label);
+
+    /// <summary>A lifecycle step of one of the tenant's batches, as its owner takes it; it must succeed.</summary>
+    public async Task LifecycleAsync(Func<BatchLifecycleService, Task<Result<Batch>>> call)
+    {
+        await using var scope = Scenario.TenantScope(Services, Tenant.TenantId);
+        var result = await call(scope.ServiceProvider.GetRequiredService<BatchLifecycleService>());
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+    }
 
     public Task<(List<Item> Items, List<Assignment> Assignments)> SnapshotAsync() =>
         WorkScenario.SnapshotAsync(Services, Tenant.TenantId, BatchId);

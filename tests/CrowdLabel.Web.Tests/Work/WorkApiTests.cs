@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrowdLabel.Core;
+using CrowdLabel.Core.Batches;
 using CrowdLabel.Core.Domain;
 using CrowdLabel.Data;
 using CrowdLabel.Testing;
@@ -130,6 +131,39 @@ public sealed class WorkApiTests
         Assert.Equal(message, problem.GetProperty("detail").GetString());
         var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
         Assert.Equal((0, AssignmentStatus.Expired), (Assert.Single(items).Claimed, Assert.Single(assignments).Status));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnswerAfterTheBatchWasCancelled_IsAConflictOnTheApi_AndTheWorkbenchSaysWhy(DatabaseProvider provider)
+    {
+        await using var site = await Site.StartAsync(provider);
+        var (tenant, batchId, _, api) = await ArrangeAsync(site, items: 2);
+        var viaApi = (await (await ClaimAsync(api, batchId)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentId").GetGuid();
+        var pageWorker = (await WorkScenario.CreateWorkersAsync(site.Services, 1, "page"))[0];
+        var onPage = await WorkScenario.ClaimTaskAsync(site.Services, batchId, pageWorker);
+        var browser = site.Browser();
+        await browser.SignInAsync("page1@crowd.test", Scenario.Password);
+        await using (var scope = Scenario.TenantScope(site.Services, tenant.TenantId))
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<BatchLifecycleService>().CancelAsync(batchId, tenant.OwnerId)).Succeeded);
+        }
+
+        var answered = await AnswerAsync(api, viaApi, "yes");
+        // Any of the worker's pages gives the form's antiforgery token: the workbench of a cancelled batch has no form left.
+        var posted = await browser.SubmitAsync("/work/tokens",
+            new Dictionary<string, string> { ["assignmentId"] = onPage.AssignmentId.ToString(), ["label"] = "yes" }, $"/work/batches/{batchId}?handler=Answer");
+        var shown = await (await browser.GetAsync(posted.Headers.Location!.OriginalString)).Content.ReadAsStringAsync();
+
+        const string message = "This batch was cancelled by its requester; your answer was not recorded.";
+        Assert.Equal(HttpStatusCode.Conflict, answered.StatusCode);
+        var problem = await ProblemAsync(answered);
+        Assert.Equal(message, problem.GetProperty("detail").GetString());
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty("lease")[0].GetString());
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains($"{message} This batch was cancelled; choose another batch.</p>", shown, StringComparison.Ordinal);
+        var (items, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.All(assignments, a => Assert.Equal((AssignmentStatus.Expired, null), (a.Status, a.Label)));
+        Assert.Equal((0, 0), (items.Sum(i => i.Claimed), items.Sum(i => i.AnswerCount)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-// Qualification test by keyboard: in an item, a label's key chooses that label and moves on to the next item.
+// Qualification test by keyboard: in an item, a label's key (in any case, as on the workbench) chooses that label and
+// moves on to the next item.
 const form = document.getElementById("qualification");
 
 if (form) {
@@ -9,7 +10,8 @@ if (form) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const item = event.target.closest?.("fieldset.qualification-item");
     if (!item) return;
-    const choice = item.querySelector(`input[data-key="${CSS.escape(event.key)}"]`);
+    const key = event.key.toLowerCase();
+    const choice = [...item.querySelectorAll("input[data-key]")].find((input) => input.dataset.key.toLowerCase() === key);
     if (!choice) return;
     event.preventDefault();
     choice.checked = true;

@@ -32,8 +32,8 @@ public sealed class WorkbenchModel(AssignmentService assignments, TimeProvider c
 
     private Guid WorkerId => Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
-    /// <summary>A label's shortcut: its configured key, or 1 to 9 by position.</summary>
-    public string? KeyFor(int index) => Task!.Labels[index].Key ?? (index < 9 ? (index + 1).ToString(CultureInfo.InvariantCulture) : null);
+    /// <summary>Each label's shortcut, in the labels' order (<see cref="LabelKeys.Assign"/>).</summary>
+    public IReadOnlyList<string?> Keys { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid batchId, CancellationToken cancellationToken)
     {
@@ -45,7 +45,8 @@ public sealed class WorkbenchModel(AssignmentService assignments, TimeProvider c
 
         if (!claim.Succeeded)
         {
-            Error = Messages(claim.Errors);
+            // What the worker just sent was refused for a reason of its own (an answer to a cancelled batch): say both.
+            Error = Error is null ? Messages(claim.Errors) : $"{Error} {Messages(claim.Errors)}";
             return Page();
         }
 
@@ -53,6 +54,7 @@ public sealed class WorkbenchModel(AssignmentService assignments, TimeProvider c
         if (Task is not null)
         {
             ItemHtml = ItemTemplate.Parse(Task.ItemTemplate).Render(Task.Item);
+            Keys = LabelKeys.Assign(Task.Labels.Select(l => l.Key));
         }
 
         return Page();
