@@ -16,7 +16,8 @@ public sealed record PublishQuote(int Items, int MaxRedundancy, Money PricePerAs
 /// <summary>
 /// Moves a batch of the current tenant through its life (DESIGN.md, "The life of a batch"): publish commits the
 /// worst case to the batch's escrow, pause and resume stop and restart work, cancel and complete end the live leases
-/// and return the unspent escrow to the tenant balance.
+/// and return the unspent escrow to the tenant balance, but for the pay of answers still waiting for approval, which
+/// returns once they are settled (<see cref="ReleaseHeldAsync"/>).
 /// </summary>
 public sealed class BatchLifecycleService(
     ICrowdLabelDb db,
@@ -167,23 +168,52 @@ public sealed class BatchLifecycleService(
     {
         if (batch.Status != BatchStatus.Draft)
         {
-            // No answer in a closed batch is ever approved or paid: its live leases end with it and give their slots back,
-            // and an answer that comes for one later is refused (AssignmentService).
+            // The live leases end with the batch and give their slots back; an answer that comes for one later is refused
+            // (AssignmentService). The answers already handed in are the workers' work: the escrow keeps what paying
+            // them takes, and they are approved (or rejected on a ground) as in an open batch, after which the rest
+            // returns too (ReleaseHeldAsync).
             await Leases.EndInBatchAsync(db, batch.Id, tenantId, cancellationToken);
-            var escrow = LedgerAccounts.BatchEscrow(batch.Id);
-            var remaining = await ledger.BalanceAsync(escrow, batch.Currency, cancellationToken);
-            if (remaining > 0)
-            {
-                var description = $"Returned the unspent escrow of batch \"{batch.Name}\" ({closedAs.ToString().ToLowerInvariant()})";
-                ledger.Post(new Movement(LedgerKinds.ReleaseEscrow, description, batch.Currency, tenantId, batch.Id, userId, $"release:{batch.Id}"),
-                    (escrow, -remaining),
-                    (LedgerAccounts.TenantBalance(tenantId), remaining));
-            }
+            var waiting = await db.Assignments.CountAsync(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted, cancellationToken);
+            var held = checked(waiting * (batch.PricePerAssignmentMinor + batch.FeePerAssignmentMinor));
+            var description = $"Returned the unspent escrow of batch \"{batch.Name}\" ({closedAs.ToString().ToLowerInvariant()})" +
+                              (waiting == 0 ? "" : $", keeping {Money.Format(held, batch.Currency)} for {waiting} answers waiting for approval");
+            await ReleaseAsync(batch, tenantId, userId, description, $"release:{batch.Id}", keep: held, cancellationToken);
         }
 
         batch.Status = closedAs;
         batch.ClosedAt = clock.GetUtcNow().UtcDateTime;
         return null;
+    }
+
+    /// <summary>
+    /// A closed batch whose last answer waiting at the close is approved or rejected: what its escrow kept for them and
+    /// did not pay returns to the tenant balance. Nothing happens for an open batch, or while an answer still waits.
+    /// </summary>
+    public Task<Result<Batch>> ReleaseHeldAsync(Guid batchId, CancellationToken cancellationToken = default) =>
+        TransitionAsync(batchId, async (batch, tenantId) =>
+        {
+            if (batch.Status is BatchStatus.Cancelled or BatchStatus.Completed &&
+                !await db.Assignments.AnyAsync(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted, cancellationToken))
+            {
+                await ReleaseAsync(batch, tenantId, userId: null,
+                    $"Returned what the escrow of batch \"{batch.Name}\" kept for answers waiting at its close and did not pay",
+                    $"release-held:{batch.Id}", keep: 0, cancellationToken);
+            }
+
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Moves the batch's escrow above <paramref name="keep"/> to the tenant balance, once per key.</summary>
+    private async Task ReleaseAsync(Batch batch, Guid tenantId, Guid? userId, string description, string key, long keep, CancellationToken cancellationToken)
+    {
+        var escrow = LedgerAccounts.BatchEscrow(batch.Id);
+        var returned = await ledger.BalanceAsync(escrow, batch.Currency, cancellationToken) - keep;
+        if (returned > 0 && !await db.LedgerTransactions.AnyAsync(t => t.IdempotencyKey == key, cancellationToken))
+        {
+            ledger.Post(new Movement(LedgerKinds.ReleaseEscrow, description, batch.Currency, tenantId, batch.Id, userId, key),
+                (escrow, -returned),
+                (LedgerAccounts.TenantBalance(tenantId), returned));
+        }
     }
 
     private async Task<PublishQuote> QuoteAsync(Batch batch, Project project, Guid tenantId, CancellationToken cancellationToken)

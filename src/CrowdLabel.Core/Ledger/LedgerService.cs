@@ -224,9 +224,10 @@ public sealed class LedgerService(ICrowdLabelDb db, ITenantContext tenantContext
             return Result<IReadOnlyList<LedgerTransaction>>.NotFound();
         }
 
-        if (batch.Status is not (BatchStatus.Published or BatchStatus.Paused))
+        // A closed batch still pays the answers handed in before its close: its escrow kept what they cost.
+        if (batch.Status == BatchStatus.Draft)
         {
-            return Result<IReadOnlyList<LedgerTransaction>>.Invalid("", $"Work is paid only in a published or paused batch; this one is {batch.Status}.");
+            return Result<IReadOnlyList<LedgerTransaction>>.Invalid("", "Work is paid only in a published batch; this one is a draft.");
         }
 
         var assignments = work.Sum(w => (long)w.Assignments);

@@ -82,8 +82,7 @@ public sealed class ApprovalService(
         var batches = await (
                 from batch in db.Batches.IgnoreQueryFilters(TenantAccess.TenantFilterOnly).AsNoTracking()
                 join project in projects on batch.ProjectId equals project.Id
-                where (batch.Status == BatchStatus.Published || batch.Status == BatchStatus.Paused) &&
-                      assignments.Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
+                where assignments.Any(a => a.BatchId == batch.Id && a.Status == AssignmentStatus.Submitted)
                 select new { batch.Id, batch.TenantId, project.AutoApprovalHours })
             .ToListAsync(cancellationToken);
         var total = new ApprovalOutcome(0, 0);
@@ -108,9 +107,9 @@ public sealed class ApprovalService(
             return Result<ApprovalOutcome>.NotFound();
         }
 
-        if (batch.Status is not (BatchStatus.Published or BatchStatus.Paused))
+        if (batch.Status == BatchStatus.Draft)
         {
-            return Result<ApprovalOutcome>.Invalid("", $"Answers are approved only in a published or paused batch; this one is {batch.Status}.");
+            return Result<ApprovalOutcome>.Invalid("", "A draft batch has no answers to approve.");
         }
 
         var outcome = await ApproveSubmittedAsync(batchId, DateTime.MaxValue, cancellationToken);

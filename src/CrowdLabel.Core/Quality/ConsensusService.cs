@@ -229,22 +229,25 @@ public sealed partial class ConsensusService(
 
     /// <summary>
     /// Closes the batch (unspent escrow back to the balance) once every real item is Done or Resolved, no lease is out and
-    /// no answer waits for approval (approval pays out of the escrow, so it comes first). Called after consensus runs and
-    /// after approvals.
+    /// no answer waits for approval (approval pays out of the escrow, so it comes first); for a batch closed with answers
+    /// waiting, returns what its escrow kept for them once none waits. Called after consensus runs and after approvals.
     /// </summary>
     public async Task<bool> CompleteIfSettledAsync(Guid batchId, CancellationToken cancellationToken = default)
     {
-        var unsettled = await db.Items.AnyAsync(i => i.BatchId == batchId && i.GoldLabel == null &&
-                                                     i.Status != ItemStatus.Done && i.Status != ItemStatus.Resolved, cancellationToken) ||
-                        await db.Assignments.AnyAsync(a => a.BatchId == batchId &&
-                                                           (a.Status == AssignmentStatus.Leased || a.Status == AssignmentStatus.Submitted), cancellationToken);
-        if (unsettled)
+        var status = await db.Batches.Where(b => b.Id == batchId).Select(b => b.Status).SingleAsync(cancellationToken);
+        if (status is BatchStatus.Cancelled or BatchStatus.Completed)
         {
+            // Closed with answers waiting: once the last of them is settled, what the escrow kept for them goes back.
+            await lifecycle.ReleaseHeldAsync(batchId, cancellationToken);
             return false;
         }
 
-        var status = await db.Batches.Where(b => b.Id == batchId).Select(b => b.Status).SingleAsync(cancellationToken);
-        if (status is not (BatchStatus.Published or BatchStatus.Paused) || !(await lifecycle.CompleteLabeledAsync(batchId, cancellationToken)).Succeeded)
+        var unsettled = status is not (BatchStatus.Published or BatchStatus.Paused) ||
+                        await db.Items.AnyAsync(i => i.BatchId == batchId && i.GoldLabel == null &&
+                                                     i.Status != ItemStatus.Done && i.Status != ItemStatus.Resolved, cancellationToken) ||
+                        await db.Assignments.AnyAsync(a => a.BatchId == batchId &&
+                                                           (a.Status == AssignmentStatus.Leased || a.Status == AssignmentStatus.Submitted), cancellationToken);
+        if (unsettled || !(await lifecycle.CompleteLabeledAsync(batchId, cancellationToken)).Succeeded)
         {
             return false;
         }

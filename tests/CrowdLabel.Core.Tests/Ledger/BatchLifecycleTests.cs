@@ -159,7 +159,7 @@ public sealed class BatchLifecycleTests : LedgerTestBase
         var tooMany = await ApproveAsync(world, a, batchId, 2);
         var none = await ApproveAsync(world, a, batchId, 0);
 
-        Assert.Equal(["Work is paid only in a published or paused batch; this one is Draft."], draftPaid.Errors[""]);
+        Assert.Equal(["Work is paid only in a published batch; this one is a draft."], draftPaid.Errors[""]);
         Assert.Equal(first.Value!.Id, again.Value!.Id);
         Assert.Equal(["The escrow of this batch holds 1.20 USD; paying for 2 approved assignments needs 2.40 USD."], tooMany.Errors[""]);
         Assert.Equal(["Approve at least one assignment."], none.Errors["assignments"]);

@@ -43,6 +43,59 @@ public sealed class ApprovalTests
     }
 
     /// <summary>
+    /// A requester cancels a batch in which two answers wait for approval, one of a worker since paused by gold: the
+    /// escrow keeps the pay of both, the rest returns at once; when the approval delay runs out the good answer is paid,
+    /// the paused worker's rejected, and what the escrow kept for that one returns too. Before, answers handed in before a
+    /// close were never approved: their workers went unpaid and the tenant got the money back.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnswersWaitingWhenTheBatchIsCancelled_AreStillApprovedAndPaid_AndTheRestOfTheEscrowReturnsAfter(DatabaseProvider provider)
+    {
+        await using var world = await WorkWorld.StartAsync(provider, items: 4, redundancy: 1, workers: 2);
+        var (good, paused) = (world.Workers[0], world.Workers[1]);
+        foreach (var worker in world.Workers)
+        {
+            var task = await world.ClaimTaskAsync(worker);
+            Assert.True((await world.AnswerAsync(task.AssignmentId, worker, "yes")).Succeeded);
+        }
+
+        await WorkScenario.SetStandingAsync(world.Services, world.Tenant, paused, w => (w.Status, w.StatusReason) = (ProjectWorkerStatus.Paused, "gold"));
+        var batch = await world.BatchAsync();
+        var (perAnswer, committed) = (batch.PricePerAssignmentMinor + batch.FeePerAssignmentMinor, await EscrowAsync(world));
+        await world.LifecycleAsync(s => s.CancelAsync(world.BatchId, world.Tenant.OwnerId));
+        var keptAtTheClose = await EscrowAsync(world);
+        var notYetDue = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveDueAsync());
+        world.Clock.Advance(TimeSpan.FromHours(73));
+
+        var outcome = await world.InTenantAsync(s => s.GetRequiredService<ApprovalService>().ApproveDueAsync());
+
+        Assert.Equal(2 * perAnswer, keptAtTheClose);
+        Assert.Equal(new ApprovalOutcome(0, 0), notYetDue);
+        Assert.Equal(new ApprovalOutcome(Approved: 1, Failed: 0, Rejected: 1), outcome);
+        var answers = (await world.SnapshotAsync()).Assignments;
+        Assert.Equal(AssignmentStatus.Approved, answers.Single(a => a.WorkerId == good).Status);
+        Assert.Equal(AssignmentStatus.Rejected, answers.Single(a => a.WorkerId == paused).Status);
+        Assert.Equal(0, await EscrowAsync(world));
+        await using (var scope = Scenario.TenantScope(world.Services, world.Tenant.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrowdLabelDbContext>();
+            var returned = await db.LedgerTransactions.Where(t => t.BatchId == world.BatchId && t.Kind == LedgerKinds.ReleaseEscrow)
+                .OrderBy(t => t.CreatedAt).Select(t => new { t.IdempotencyKey, Amount = t.Postings.Single(p => p.Account == LedgerAccounts.TenantBalance(world.Tenant.TenantId)).AmountMinor })
+                .ToListAsync();
+            Assert.Equal([($"release:{world.BatchId}", committed - 2 * perAnswer), ($"release-held:{world.BatchId}", perAnswer)],
+                returned.Select(r => (r.IdempotencyKey!, r.Amount)));
+            var earned = await db.LedgerTransactions.SelectMany(t => t.Postings)
+                .Where(p => p.Account == LedgerAccounts.WorkerEarnings(good)).SumAsync(p => p.AmountMinor);
+            Assert.Equal(batch.PricePerAssignmentMinor, earned);
+        }
+
+        await LedgerScenario.AssertInvariantsAsync(world.Services);
+    }
+
+    private static Task<long> EscrowAsync(WorkWorld world) =>
+        world.InTenantAsync(async s => (await s.GetRequiredService<LedgerService>().GetBatchCostAsync(world.BatchId)).Remaining.Minor);
+
+    /// <summary>
     /// A worker paused by gold after answering both items of a batch whose max redundancy is 2: consensus leaves their
     /// answers out and opens a slot on each item for another answer, so the escrow (2 items x 2 answers) is for the
     /// two other workers' answers. When the approval delay runs out the paused worker's answers are rejected with the

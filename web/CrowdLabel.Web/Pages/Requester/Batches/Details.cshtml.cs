@@ -71,7 +71,7 @@ public sealed class DetailsModel(
         ActAsync(batchId, lifecycle.ResumeAsync, "Resumed.", cancellationToken);
 
     public Task<IActionResult> OnPostCancelAsync(Guid batchId, CancellationToken cancellationToken) =>
-        ActAsync(batchId, lifecycle.CancelAsync, "Cancelled: the unspent escrow is back in your balance.", cancellationToken);
+        ActAsync(batchId, lifecycle.CancelAsync, "Cancelled: the unspent escrow is back in your balance, less the pay of answers waiting for approval, which are still approved.", cancellationToken);
 
     public async Task<IActionResult> OnPostApproveAsync(Guid batchId, CancellationToken cancellationToken)
     {
