@@ -393,6 +393,40 @@ public sealed class WorkApiTests
     }
 
     /// <summary>A tenant ("acme") with a published batch, one worker and that worker's API client.</summary>
+    [Fact]
+    public async Task Workbench_SkipsAndReportsThroughItsForms_ShowsTheLeaseLeft_AndABlankReportIsToldWhatToWrite()
+    {
+        await using var site = await Site.StartAsync(DatabaseProvider.Sqlite);
+        var (tenant, batchId, _, _) = await ArrangeAsync(site, items: 3);
+        var browser = site.Browser();
+        await browser.SignInAsync("worker1@crowd.test", Scenario.Password);
+        var path = $"/work/batches/{batchId}";
+        async Task<string> PostAsync(string handler, Dictionary<string, string> fields)
+        {
+            var posted = await browser.SubmitAsync(path, fields, $"{path}?handler={handler}");
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+            return await (await browser.GetAsync(posted.Headers.Location!.OriginalString)).Content.ReadAsStringAsync();
+        }
+
+        var first = await (await browser.GetAsync(path)).Content.ReadAsStringAsync();
+        var afterSkip = await PostAsync("Skip", new() { ["assignmentId"] = AssignmentOn(first).ToString() });
+        var afterBlank = await PostAsync("Report", new() { ["assignmentId"] = AssignmentOn(afterSkip).ToString(), ["problem"] = "  " });
+        var afterReport = await PostAsync("Report", new() { ["assignmentId"] = AssignmentOn(afterSkip).ToString(), ["problem"] = "The image is broken." });
+
+        var lease = System.Text.RegularExpressions.Regex.Match(first, "id=\"lease-left\">(\\d+):(\\d\\d)</span>");
+        Assert.True(lease.Success && int.Parse(lease.Groups[1].Value, CultureInfo.InvariantCulture) > 0, "the lease time left is shown");
+        Assert.NotEqual(AssignmentOn(first), AssignmentOn(afterSkip));
+        Assert.Contains("Say what is wrong with this item, like &quot;the image does not load&quot;.", afterBlank, StringComparison.Ordinal);
+        Assert.Equal(AssignmentOn(afterSkip), AssignmentOn(afterBlank));
+        var (_, assignments) = await WorkScenario.SnapshotAsync(site.Services, tenant.TenantId, batchId);
+        Assert.Equal([(AssignmentStatus.Skipped, null), (AssignmentStatus.Skipped, "The image is broken."), (AssignmentStatus.Leased, null)],
+            assignments.OrderBy(a => a.LeasedAt).ThenBy(a => a.Id).Select(a => (a.Status, a.ProblemReport)));
+        Assert.Equal(AssignmentOn(afterReport), assignments.Single(a => a.Status == AssignmentStatus.Leased).Id);
+    }
+
+    private static Guid AssignmentOn(string workbench) =>
+        Guid.Parse(System.Text.RegularExpressions.Regex.Match(workbench, "name=\"assignmentId\" value=\"([0-9a-f-]+)\"").Groups[1].Value);
+
     private static async Task<(TenantFixture Tenant, Guid BatchId, Guid WorkerId, HttpClient Api)> ArrangeAsync(Site site, int items)
     {
         var tenant = await Scenario.CreateTenantAsync(site.Services, "acme");
