@@ -20,7 +20,8 @@ public static class LabelKeys
     /// <summary>Each label's key, in the labels' order: its configured key, or a free digit from 1 to 9, or none.</summary>
     public static IReadOnlyList<string?> Assign(IEnumerable<string?> configured)
     {
-        var keys = configured.Select(k => string.IsNullOrWhiteSpace(k) ? null : k.Trim()).ToList();
+        // A reserved key stored before the rules refused it counts as none: the workbench's own use of it would win.
+        var keys = configured.Select(k => string.IsNullOrWhiteSpace(k) || Reserved.ContainsKey(k.Trim()) ? null : k.Trim()).ToList();
         var taken = keys.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         var free = new Queue<string>(Enumerable.Range(1, 9).Select(d => d.ToString(CultureInfo.InvariantCulture)).Where(d => !taken.Contains(d)));
         return [.. keys.Select(k => k ?? (free.TryDequeue(out var digit) ? digit : null))];

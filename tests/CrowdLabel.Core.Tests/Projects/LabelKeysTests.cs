@@ -17,6 +17,8 @@ public sealed class LabelKeysTests
         // Label 5 is configured as "2": label 2 gets the next free digit, not a second "2".
         Assert.Equal(["1", "3", "p", "4", "2"], LabelKeys.Assign([null, null, "p", null, "2"]));
         Assert.Equal(["a", "b"], LabelKeys.Assign(["a", "b"]));
+        // A project saved with the Skip key before the rules refused it: that label gets a free digit instead.
+        Assert.Equal(["1", "2"], LabelKeys.Assign(["0", null]));
     }
 
     [Fact]
