@@ -37,9 +37,10 @@ internal static class Leases
     }
 
     /// <summary>
-    /// Ends every live lease of a batch that is closing (cancelled or complete): no answer to it could be paid for, as
-    /// approval pays only in a published or paused batch. Ended as the expiry job ends a lease, so everything that reads
-    /// assignments sees them as leases that ran out: no answer, no slot, and the worker never gets the item again.
+    /// Ends every live lease of a batch that is closing (cancelled or complete): an answer to it would come after the
+    /// close, which is refused (the answers handed in before it are still approved and paid). Ended as the expiry job
+    /// ends a lease, so everything that reads assignments sees them as leases that ran out: no answer, no slot, and the
+    /// worker never gets the item again.
     /// </summary>
     public static async Task<int> EndInBatchAsync(ICrowdLabelDb db, Guid batchId, Guid tenantId, CancellationToken cancellationToken)
     {

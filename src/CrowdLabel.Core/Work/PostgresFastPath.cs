@@ -40,8 +40,8 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
     /// One statement: the batch, its project and the worker's standing (what <see cref="AssignmentService"/> checks
     /// before a claim, read for its refusal messages); and, only if the batch is published and the worker may take its
     /// tasks (the same rules as <c>ClaimRefusal</c>, never looser), the claim: the worker's live leases; if they are
-    /// fewer than allowed and no gold is due (<see cref="AssignmentService.GoldDue"/>, with the claim's draw as $12), the best real item this worker never had, skipping items another claim has
-    /// locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
+    /// fewer than allowed and no gold is due (<see cref="AssignmentService.GoldDue"/>, with the claim's draw as $12), the
+    /// best real item this worker never had, skipping items another claim has locked, takes a slot and is leased; if they are not fewer, the oldest live lease comes back. It runs after the
     /// worker's lock row in the same implicit transaction, so its snapshot sees every lease committed before the lock.
     /// The live leases' status is written in, not passed: only then can the generic plan use the index of live leases.
     /// </summary>
@@ -114,8 +114,9 @@ public sealed class PostgresFastPath(DbDataSource dataSource, AnswerCounter coun
 
     /// <summary>
     /// Records the answer on a live lease of this worker, of a real item, in a batch that takes answers (published or
-    /// paused), with a label of the project version the task was shown under. The item's answer count follows once the answer has committed (<see cref="AnswerCounter"/>): the
-    /// answer does not wait for the item's row, which its other answers hold until their commits reach the disk.
+    /// paused), with a label of the project version the task was shown under. The item's answer count follows once the
+    /// answer has committed (<see cref="AnswerCounter"/>): the answer does not wait for the item's row, which its other
+    /// answers hold until their commits reach the disk.
     /// </summary>
     private const string Answer = """
         UPDATE "Assignments" AS a SET "Status" = $4, "Label" = $5, "SubmittedAt" = $3
