@@ -103,7 +103,10 @@ public sealed class BatchLifecycleService(
     public Task<Result<Batch>> ResumeAsync(Guid batchId, Guid userId, CancellationToken cancellationToken = default) =>
         SwitchAsync(batchId, BatchStatus.Paused, BatchStatus.Published, "Only a paused batch can be resumed", cancellationToken);
 
-    /// <summary>Closes a draft, published or paused batch for good and returns its unspent escrow to the tenant balance.</summary>
+    /// <summary>
+    /// Closes a draft, published or paused batch for good and returns its unspent escrow to the tenant balance, but for
+    /// the pay of answers waiting for approval (<see cref="ReleaseHeldAsync"/>).
+    /// </summary>
     public Task<Result<Batch>> CancelAsync(Guid batchId, Guid userId, CancellationToken cancellationToken = default) =>
         TransitionAsync(batchId, (batch, tenantId) =>
             batch.Status is BatchStatus.Draft or BatchStatus.Published or BatchStatus.Paused
@@ -111,7 +114,7 @@ public sealed class BatchLifecycleService(
                 : Task.FromResult<string?>($"Only a draft, published or paused batch can be cancelled; this one is {batch.Status}."),
             cancellationToken);
 
-    /// <summary>Closes a published or paused batch as done and returns its unspent escrow to the tenant balance.</summary>
+    /// <summary>Closes a published or paused batch as done and returns its unspent escrow to the tenant balance, as cancelling does.</summary>
     public Task<Result<Batch>> CompleteAsync(Guid batchId, Guid userId, CancellationToken cancellationToken = default) =>
         TransitionAsync(batchId, (batch, tenantId) =>
             batch.Status is BatchStatus.Published or BatchStatus.Paused

@@ -676,7 +676,8 @@ public sealed class AssignmentService(
 
     /// <summary>
     /// Why an answer to a lease of a batch in this status is refused, in words shown to the worker; null while the batch
-    /// takes answers (published or paused). Approval pays only there, so an answer taken anywhere else would never be paid.
+    /// takes answers (published or paused). A closed batch's escrow keeps only the pay of the answers handed in before
+    /// its close, so an answer taken after it could not be paid.
     /// </summary>
     private static string? ClosedToAnswers(BatchStatus status) => status switch
     {

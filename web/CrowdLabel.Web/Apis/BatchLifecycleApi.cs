@@ -25,7 +25,7 @@ public static class BatchLifecycleApi
         Map(api, "pause", "The batch was not paused.", (s, id, user, ct) => s.PauseAsync(id, user, ct), "Pauses a published batch: workers get no new tasks from it.");
         Map(api, "resume", "The batch was not resumed.", (s, id, user, ct) => s.ResumeAsync(id, user, ct), "Resumes a paused batch.");
         Map(api, "cancel", "The batch was not cancelled.", (s, id, user, ct) => s.CancelAsync(id, user, ct),
-            "Cancels a draft, published or paused batch and returns its unspent escrow to the tenant balance.");
+            "Cancels a draft, published or paused batch and returns its unspent escrow to the tenant balance, less the pay of answers waiting for approval, which are still approved.");
         return app;
     }
 
