@@ -51,7 +51,13 @@ public sealed class ResultsService(ICrowdLabelDb db)
     {
         await using var writer = new StreamWriter(output, Utf8, bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\n" };
         // A JSONL or Label Studio upload may give items different fields: the CSV's columns are read first, streaming.
-        string[]? columns = format == ExportFormat.Csv ? await FieldNamesAsync(batchId, cancellationToken) : null;
+        string[] columns = [];
+        if (format == ExportFormat.Csv)
+        {
+            columns = await FieldNamesAsync(batchId, cancellationToken);
+            await writer.WriteLineAsync(CsvLine(["row", "external_id", .. columns, "label", "confidence", "status", "answers", "gold", "reviewed_by", "project_version"]));
+        }
+
         var written = 0;
         await foreach (var row in StreamAsync(batchId, cancellationToken))
         {
@@ -62,13 +68,8 @@ public sealed class ResultsService(ICrowdLabelDb db)
             }
             else
             {
-                if (written == 0)
-                {
-                    await writer.WriteLineAsync(CsvHeader(columns!));
-                }
-
                 await writer.WriteLineAsync(CsvLine([
-                    Number(row.RowNumber), row.ExternalId, .. columns!.Select(c => fields.GetValueOrDefault(c)), row.Label,
+                    Number(row.RowNumber), row.ExternalId, .. columns.Select(c => fields.GetValueOrDefault(c)), row.Label,
                     row.Confidence?.ToString("0.######", CultureInfo.InvariantCulture), row.Status.ToString(), Number(row.Answers),
                     row.IsGold ? "true" : "false", row.ReviewedBy, Number(row.ProjectVersion)]));
             }
@@ -79,16 +80,8 @@ public sealed class ResultsService(ICrowdLabelDb db)
             }
         }
 
-        if (format == ExportFormat.Csv && written == 0)
-        {
-            await writer.WriteLineAsync(CsvHeader(columns!));
-        }
-
         await writer.FlushAsync(cancellationToken);
     }
-
-    private static string CsvHeader(string[] columns) =>
-        CsvLine(["row", "external_id", .. columns, "label", "confidence", "status", "answers", "gold", "reviewed_by", "project_version"]);
 
     /// <summary>Every field name of the batch's items, in upload order of first appearance.</summary>
     private async Task<string[]> FieldNamesAsync(Guid batchId, CancellationToken cancellationToken)

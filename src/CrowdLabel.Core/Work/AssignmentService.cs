@@ -726,7 +726,6 @@ public sealed class AssignmentService(
         return found;
     }
 
-    /// <summary>Why this worker may not take tasks of this batch now, in words shown to them; null when they may.</summary>
     /// <summary>"You are blocked from the project "X": reason.", the refusal of a blocked worker's claim or qualification test.</summary>
     internal static string BlockedMessage(string projectName, string? statusReason) =>
         $"You are blocked from the project \"{projectName}\"{Reason(statusReason)}";
@@ -734,6 +733,7 @@ public sealed class AssignmentService(
     private static string Reason(string? statusReason) =>
         string.IsNullOrWhiteSpace(statusReason) ? "." : $": {statusReason.Trim().TrimEnd('.')}.";
 
+    /// <summary>Why this worker may not take tasks of this batch now, in words shown to them; null when they may.</summary>
     private static string? ClaimRefusal(FoundBatch found)
     {
         var (batch, project, standing) = (found.Batch, found.Project, found.Standing);
